@@ -1,0 +1,32 @@
+/* The contract between the syscall layer and the generated invocation decoders (tools/capgen). */
+#pragma once
+
+#include <types.h>
+
+struct cte; /* a capability slot; defined by the CSpace code */
+
+/* The error a system call returns, as seL4_Error numbers (0 = success). */
+typedef word_t exception_t;
+
+/*
+ * One decoded invocation: what the caller sent. The syscall layer fills it before any decoder
+ * runs; extra capabilities are already looked up (NULL where the caller sent fewer).
+ */
+typedef struct invocation {
+    word_t label;          /* message info label */
+    word_t length;         /* message length in words (already clamped to seL4_MsgMaxLength) */
+    word_t extra_caps;     /* number of extra capabilities sent (0..3) */
+    struct cte *caps[3];   /* the extra capabilities, looked up in the caller's CSpace */
+    word_t cptr;           /* the invoked capability pointer */
+    struct cte *slot;      /* the slot of the invoked capability */
+} invocation_t;
+
+/* Message register i (0-based) of the current invocation: MR0..3 from registers, the rest
+ * from the caller's IPC buffer (0 if it has none). Precondition: i < inv->length. */
+word_t invocation_get_mr(const invocation_t *inv, unsigned i);
+
+/* Sets reply message register i (0-based) for the current invocation's reply. */
+void invocation_set_reply_mr(unsigned i, word_t value);
+
+/* Sets the length of the current invocation's reply message. */
+void invocation_set_reply_length(word_t length);

@@ -1,0 +1,30 @@
+/* Thread control blocks: a thread's saved user context, state and address space. */
+#pragma once
+
+#include <types.h>
+#include <arch/x86_64/machine/context.h>
+
+typedef enum thread_state {
+    THREAD_INACTIVE = 0, /* not runnable: never started, suspended, or stopped by a fault */
+    THREAD_RUNNING,      /* runnable: resumes at its saved context */
+} thread_state_t;
+
+typedef struct tcb {
+    user_context_t context; /* first: the entry code saves user registers here */
+    thread_state_t state;
+    paddr_t vspace_root;    /* physical address of the thread's PML4 */
+    vptr_t ipc_buffer;      /* user address of the IPC buffer */
+    paddr_t ipc_buffer_frame; /* the frame behind it, read by the kernel through its window */
+    char name[32];
+} tcb_t;
+
+_Static_assert(sizeof(tcb_t) <= 2048, "a TCB object is 2^11 bytes");
+
+/* The thread whose context the CPU holds or last held; NULL while idle. */
+extern tcb_t *ks_cur_thread;
+
+/* Stops a thread (it is no longer scheduled); records why in debug builds. */
+void thread_suspend(tcb_t *t);
+
+/* Leaves the kernel: resumes the current thread, or idles when nothing can run. */
+NORETURN void thread_return_to_user(void);
