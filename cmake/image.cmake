@@ -1,9 +1,8 @@
 # Boot images (GRUB rescue ISOs), the run/debug targets, and the QEMU tests driven by
-# tools/run.py. Included from the top level after the kernel and root tasks are defined.
+# tools/run.py. Included from the top level after the kernel, the root tasks and tools/
+# (which defines SEL4ISH_RUNNER and sel4ish_add_runner_test()).
 
 find_program(GRUB_MKRESCUE grub-mkrescue)
-set(SEL4ISH_RUNNER ${CMAKE_SOURCE_DIR}/tools/run.py)
-set(SEL4ISH_EXPECT ${CMAKE_SOURCE_DIR}/tools/tests/expect.py)
 set(SEL4ISH_KERNEL_CMDLINE "" CACHE STRING "Kernel command line in boot images")
 
 # sel4ish_iso(<name> <roottask target>): builds <name>.iso, a GRUB rescue image that boots the
@@ -65,15 +64,17 @@ if(GRUB_MKRESCUE)
 endif()
 
 # The runner proves it fails: a failing case, a kernel exception, a hang.
-set(EXPECT ${Python3_EXECUTABLE} ${SEL4ISH_EXPECT})
-add_test(NAME runner.fails-on-failing-test COMMAND ${EXPECT} --status 1
-    --match "TEST FAIL SELFTEST0002" --match "1 passed, 1 failed"
-    -- ${RUN_PVH} --module $<TARGET_FILE:selftest-fail> --mode test --timeout 30)
-add_test(NAME runner.fails-on-hang COMMAND ${EXPECT} --status 3 --match "TIMEOUT"
-    -- ${RUN_PVH} --module $<TARGET_FILE:selftest-hang> --mode test --timeout 4)
+set(PVH_ARGS --kernel $<TARGET_FILE:kernel> --mode test)
+sel4ish_add_runner_test(runner.fails-on-failing-test STATUS 1
+    MATCH "TEST FAIL SELFTEST0002" "runner: 1 failing test" "1 passed, 1 failed$"
+    RUNNER_ARGS ${PVH_ARGS} --module $<TARGET_FILE:selftest-fail> --timeout 30)
+sel4ish_add_runner_test(runner.fails-on-hang STATUS 3
+    MATCH "TIMEOUT after 4 s" "0 passed, 1 failed$"
+    RUNNER_ARGS ${PVH_ARGS} --module $<TARGET_FILE:selftest-hang> --timeout 4)
 if(SEL4ISH_DEBUG)
-    add_test(NAME runner.fails-on-kernel-exception COMMAND ${EXPECT} --status 2
-        --match "KERNEL EXCEPTION: vector 6" --match "rip "
-        -- ${RUN_PVH} --module $<TARGET_FILE:testsuite> --mode test --timeout 30
-           --append selftest=kernel-exception)
+    sel4ish_add_runner_test(runner.fails-on-kernel-exception STATUS 2
+        MATCH "KERNEL EXCEPTION: vector 6 \\(#UD invalid opcode\\)" "rip [0-9a-f]{16}"
+              "cr0 [0-9a-f]{16}"
+        RUNNER_ARGS ${PVH_ARGS} --module $<TARGET_FILE:testsuite> --timeout 30
+                    --append selftest=kernel-exception)
 endif()
