@@ -30,8 +30,8 @@ static void boot_parse_loader(u32 magic, u32 info, boot_params_t *bp)
         err = pvh_parse(info, boot_p2v, bp);
     }
     if (err) {
-        panic("cannot read the boot loader's information (eax 0x%x, ebx 0x%x): error %d", magic,
-              info, err);
+        panic("cannot read the boot loader's information (eax 0x%x, ebx 0x%x): %s", magic, info,
+              boot_strerror(err));
     }
     if (bp->n_mem == 0) {
         panic("the boot loader gave no memory map");
