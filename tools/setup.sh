@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    clang lld cmake ninja-build python3 git
+    clang lld gcc cmake ninja-build python3 git
     qemu-system-x86 grub-pc-bin grub-common xorriso mtools
     libclang-rt-14-dev
 )

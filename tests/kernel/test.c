@@ -4,7 +4,6 @@
 #include <sel4/sel4.h>
 
 extern const test_case_t __start_sel4ish_tests[], __stop_sel4ish_tests[];
-void *__sel4ish_bootinfo(void);
 
 static unsigned checks_failed;
 
@@ -32,7 +31,7 @@ void test_check_eq(uint64_t a, uint64_t b, const char *file, int line, const cha
 
 void *test_bootinfo(void)
 {
-    return __sel4ish_bootinfo();
+    return seL4_GetBootInfo();
 }
 
 /* Runs one case; true if every check in it held. */

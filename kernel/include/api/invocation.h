@@ -13,20 +13,30 @@ typedef word_t exception_t;
  * runs; extra capabilities are already looked up (NULL where the caller sent fewer).
  */
 typedef struct invocation {
-    word_t label;          /* message info label */
-    word_t length;         /* message length in words (already clamped to seL4_MsgMaxLength) */
-    word_t extra_caps;     /* number of extra capabilities sent (0..3) */
-    struct cte *caps[3];   /* the extra capabilities, looked up in the caller's CSpace */
-    word_t cptr;           /* the invoked capability pointer */
-    struct cte *slot;      /* the slot of the invoked capability */
+    word_t label;        /* message info label */
+    word_t length;       /* message length in words (already clamped to seL4_MsgMaxLength) */
+    word_t extra_caps;   /* number of extra capabilities sent (0..3) */
+    struct cte *caps[3]; /* the extra capabilities, looked up in the caller's CSpace */
+    word_t cptr;         /* the invoked capability pointer */
+    struct cte *slot;    /* the slot of the invoked capability */
 } invocation_t;
 
 /* Message register i (0-based) of the current invocation: MR0..3 from registers, the rest
  * from the caller's IPC buffer (0 if it has none). Precondition: i < inv->length. */
 word_t invocation_get_mr(const invocation_t *inv, unsigned i);
 
+/* Starts the reply of an invocation: for a Call an empty success reply, for a Send nothing
+ * (every reply write until invocation_end_reply() is then ignored). */
+void invocation_begin_reply(bool is_call);
+
+/* Ends the reply of the current invocation. */
+void invocation_end_reply(void);
+
 /* Sets reply message register i (0-based) for the current invocation's reply. */
 void invocation_set_reply_mr(unsigned i, word_t value);
 
-/* Sets the length of the current invocation's reply message. */
+/* Sets the length of the current invocation's reply message (label 0: success). */
 void invocation_set_reply_length(word_t length);
+
+/* Sets the label and length of the current invocation's reply message. */
+void invocation_set_reply_label_length(word_t label, word_t length);

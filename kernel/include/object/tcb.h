@@ -3,17 +3,22 @@
 
 #include <types.h>
 #include <arch/x86_64/machine/context.h>
+#include <object/cnode.h>
 
 typedef enum thread_state {
     THREAD_INACTIVE = 0, /* not runnable: never started, suspended, or stopped by a fault */
     THREAD_RUNNING,      /* runnable: resumes at its saved context */
 } thread_state_t;
 
+/* The capability slots every TCB holds (seL4's TCB CNode). */
+enum tcb_slot { TCB_CTABLE = 0, TCB_VTABLE, TCB_REPLY, TCB_CALLER, TCB_BUFFER, TCB_N_SLOTS };
+
 typedef struct tcb {
     user_context_t context; /* first: the entry code saves user registers here */
+    cte_t slots[TCB_N_SLOTS];
     thread_state_t state;
-    paddr_t vspace_root;    /* physical address of the thread's PML4 */
-    vptr_t ipc_buffer;      /* user address of the IPC buffer */
+    paddr_t vspace_root;      /* physical address of the thread's PML4 (from slots[TCB_VTABLE]) */
+    vptr_t ipc_buffer;        /* user address of the IPC buffer */
     paddr_t ipc_buffer_frame; /* the frame behind it, read by the kernel through its window */
     char name[32];
 } tcb_t;
@@ -25,6 +30,9 @@ extern tcb_t *ks_cur_thread;
 
 /* Stops a thread (it is no longer scheduled); records why in debug builds. */
 void thread_suspend(tcb_t *t);
+
+/* Tells the exit path that t's TLS bases changed and must be loaded again. */
+void thread_tls_changed(tcb_t *t);
 
 /* Leaves the kernel: resumes the current thread, or idles when nothing can run. */
 NORETURN void thread_return_to_user(void);

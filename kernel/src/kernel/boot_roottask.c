@@ -4,6 +4,7 @@
  * its ELF says, then the IPC buffer page, then the bootinfo page; the stack below
  * ROOTTASK_STACK_TOP with an unmapped guard page beneath it.
  */
+#include <gen/constants.h>
 #include <arch/x86_64/machine/cpu.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/boot.h>
@@ -12,7 +13,14 @@
 #include <kernel/elf.h>
 #include <kernel/panic.h>
 #include <kernel/printf.h>
+#include <object/cap.h>
+#include <object/cnode.h>
 #include <object/tcb.h>
+
+/* What the root task's capabilities are built from. */
+typedef struct roottask_objects {
+    paddr_t cnode, pml4, tcb, asid_pool, ipc_frame, bi_frame;
+} roottask_objects_t;
 
 /* A page from the boot allocator, or a panic: the root task cannot be built without it. */
 static paddr_t roottask_page(void)
@@ -99,10 +107,53 @@ static vptr_t roottask_load_image(paddr_t pml4, paddr_t start, paddr_t end)
     return ROUND_UP(high, PAGE_BITS);
 }
 
-/* Fills the bootinfo frame with what exists at this stage of the kernel. */
+/* Puts a capability into slot i of the root CNode (an original: it is revocable). */
+static void roottask_put_cap(cte_t *cnode, word_t i, cap_t cap)
+{
+    cnode[i].cap = cap;
+    cnode[i].mdb = (mdb_node_t){MDB_REVOCABLE, NULL};
+}
+
+/* The root CNode's own capability: 2^12 slots, a guard that consumes the other 52 bits. */
+static cap_t roottask_cnode_cap(paddr_t cnode)
+{
+    return cap_cnode_new(cnode, BI_CNODE_SIZE_BITS, 64 - BI_CNODE_SIZE_BITS, 0);
+}
+
+/* Fills the root CNode with seL4's initial capabilities (slots that do not apply stay empty:
+ * no IOMMU, no SMMU, no scheduling contexts, no SMC) and the TCB's own slots. */
+static void roottask_init_cspace(const roottask_objects_t *o, tcb_t *t, vptr_t ipc_buffer,
+                                 vptr_t bootinfo)
+{
+    cte_t *cnode = paddr_to_kptr(o->cnode);
+    cap_t vspace = cap_pml4_new(o->pml4, true, 1);
+    cap_t ipc = cap_frame_new(o->ipc_frame, FRAME_SIZE_4K, VM_READ_WRITE, false, ipc_buffer, 1);
+    roottask_put_cap(cnode, CAP_INIT_THREAD_TCB, cap_thread_new(o->tcb));
+    roottask_put_cap(cnode, CAP_INIT_THREAD_CNODE, roottask_cnode_cap(o->cnode));
+    roottask_put_cap(cnode, CAP_INIT_THREAD_VSPACE, vspace);
+    roottask_put_cap(cnode, CAP_IRQ_CONTROL, cap_control_new(CAP_TYPE_IRQ_CONTROL));
+    roottask_put_cap(cnode, CAP_ASID_CONTROL, cap_control_new(CAP_TYPE_ASID_CONTROL));
+    roottask_put_cap(cnode, CAP_INIT_THREAD_ASID_POOL,
+                     cap_make(CAP_TYPE_ASID_POOL, o->asid_pool, 0, 0));
+    roottask_put_cap(cnode, CAP_IO_PORT_CONTROL, cap_control_new(CAP_TYPE_IO_PORT_CONTROL));
+    roottask_put_cap(cnode, CAP_BOOT_INFO_FRAME,
+                     cap_frame_new(o->bi_frame, FRAME_SIZE_4K, VM_READ_ONLY, false, bootinfo, 1));
+    roottask_put_cap(cnode, CAP_INIT_THREAD_IPC_BUFFER, ipc);
+    roottask_put_cap(cnode, CAP_DOMAIN, cap_control_new(CAP_TYPE_DOMAIN));
+    t->slots[TCB_CTABLE].cap = roottask_cnode_cap(o->cnode);
+    t->slots[TCB_VTABLE].cap = vspace;
+    t->slots[TCB_BUFFER].cap = ipc;
+}
+
+/* Fills the bootinfo frame with what exists at this stage of the kernel: the capability
+ * regions other than the empty one stay empty until the image and untypeds get capabilities. */
 static void roottask_fill_bootinfo(paddr_t frame, vptr_t ipc_buffer)
 {
     bootinfo_t *bi = paddr_to_kptr(frame);
+    bi->empty = (bi_slot_region_t){NUM_INITIAL_CAPS, BIT(BI_CNODE_SIZE_BITS)};
+    bi->user_image_frames = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
+    bi->user_image_paging = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
+    bi->untyped = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
     bi->node_id = 0;
     bi->num_nodes = 1;
     bi->num_iopt_levels = 0;
@@ -138,11 +189,15 @@ void boot_create_roottask(paddr_t start, paddr_t end)
         roottask_map_new(pml4, ROOTTASK_STACK_TOP - i * PAGE_SIZE, PTE_WRITE | PTE_NX);
     }
 
-    paddr_t tcb_pa = boot_alloc(11);
-    if (!tcb_pa) {
-        panic("out of memory for the root task's TCB");
+    roottask_objects_t o = {.pml4 = pml4, .ipc_frame = ipc_frame, .bi_frame = bi_frame};
+    o.tcb = boot_alloc(11);
+    o.cnode = boot_alloc(BI_CNODE_SIZE_BITS + CNODE_SLOT_BITS);
+    o.asid_pool = boot_alloc(PAGE_BITS);
+    if (!o.tcb || !o.cnode || !o.asid_pool) {
+        panic("out of memory for the root task's TCB, CNode and ASID pool");
     }
-    tcb_t *t = paddr_to_kptr(tcb_pa);
+    tcb_t *t = paddr_to_kptr(o.tcb);
+    roottask_init_cspace(&o, t, ipc_buffer, bootinfo);
     const u8 *image = paddr_to_kptr(start);
     roottask_init_context(t, elf_entry(image), ROOTTASK_STACK_TOP, bootinfo);
     t->vspace_root = pml4;

@@ -14,6 +14,13 @@ void thread_suspend(tcb_t *t)
     t->state = THREAD_INACTIVE;
 }
 
+void thread_tls_changed(tcb_t *t)
+{
+    if (loaded_tls_thread == t) {
+        loaded_tls_thread = NULL;
+    }
+}
+
 /* Waits for an interrupt with nothing to run, in the kernel's own address space. */
 static NORETURN void thread_idle(void)
 {

@@ -5,7 +5,6 @@
 #include <arch/x86_64/layout.h>
 #include <arch/x86_64/machine/context.h>
 
-    .altmacro
     .text
 
 /* Pushes the general registers in context order (RAX first = highest address). */
@@ -95,20 +94,100 @@ EXC_ERR 30
 EXC_NOERR 31
 
 /* Interrupt stubs for vectors 32..255 (external and spurious interrupts: no error code). */
-    .set vec, 32
-    .rept 224
-    EXC_NOERR %vec
-    .set vec, vec + 1
+    .irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+    EXC_NOERR \v
+    .endr
+    .irp v, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+    EXC_NOERR \v
+    .endr
+    .irp v, 64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+    EXC_NOERR \v
+    .endr
+    .irp v, 80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95
+    EXC_NOERR \v
+    .endr
+    .irp v, 96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111
+    EXC_NOERR \v
+    .endr
+    .irp v, 112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127
+    EXC_NOERR \v
+    .endr
+    .irp v, 128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143
+    EXC_NOERR \v
+    .endr
+    .irp v, 144,145,146,147,148,149,150,151,152,153,154,155,156,157,158,159
+    EXC_NOERR \v
+    .endr
+    .irp v, 160,161,162,163,164,165,166,167,168,169,170,171,172,173,174,175
+    EXC_NOERR \v
+    .endr
+    .irp v, 176,177,178,179,180,181,182,183,184,185,186,187,188,189,190,191
+    EXC_NOERR \v
+    .endr
+    .irp v, 192,193,194,195,196,197,198,199,200,201,202,203,204,205,206,207
+    EXC_NOERR \v
+    .endr
+    .irp v, 208,209,210,211,212,213,214,215,216,217,218,219,220,221,222,223
+    EXC_NOERR \v
+    .endr
+    .irp v, 224,225,226,227,228,229,230,231,232,233,234,235,236,237,238,239
+    EXC_NOERR \v
+    .endr
+    .irp v, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
+    EXC_NOERR \v
     .endr
 
     .section .rodata
     .balign 8
     .globl trap_vector_table
 trap_vector_table:
-    .set vec, 0
-    .rept 256
-    .quad trap_vector_%vec
-    .set vec, vec + 1
+    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    .quad trap_vector_\v
+    .endr
+    .irp v, 16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .quad trap_vector_\v
+    .endr
+    .irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+    .quad trap_vector_\v
+    .endr
+    .irp v, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+    .quad trap_vector_\v
+    .endr
+    .irp v, 64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+    .quad trap_vector_\v
+    .endr
+    .irp v, 80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95
+    .quad trap_vector_\v
+    .endr
+    .irp v, 96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111
+    .quad trap_vector_\v
+    .endr
+    .irp v, 112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127
+    .quad trap_vector_\v
+    .endr
+    .irp v, 128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143
+    .quad trap_vector_\v
+    .endr
+    .irp v, 144,145,146,147,148,149,150,151,152,153,154,155,156,157,158,159
+    .quad trap_vector_\v
+    .endr
+    .irp v, 160,161,162,163,164,165,166,167,168,169,170,171,172,173,174,175
+    .quad trap_vector_\v
+    .endr
+    .irp v, 176,177,178,179,180,181,182,183,184,185,186,187,188,189,190,191
+    .quad trap_vector_\v
+    .endr
+    .irp v, 192,193,194,195,196,197,198,199,200,201,202,203,204,205,206,207
+    .quad trap_vector_\v
+    .endr
+    .irp v, 208,209,210,211,212,213,214,215,216,217,218,219,220,221,222,223
+    .quad trap_vector_\v
+    .endr
+    .irp v, 224,225,226,227,228,229,230,231,232,233,234,235,236,237,238,239
+    .quad trap_vector_\v
+    .endr
+    .irp v, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
+    .quad trap_vector_\v
     .endr
     .text
 

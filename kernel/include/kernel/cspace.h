@@ -1,0 +1,33 @@
+/* Capability lookup: resolving capability pointers through a thread's tree of CNodes. */
+#pragma once
+
+#include <types.h>
+#include <object/cnode.h>
+#include <object/tcb.h>
+
+/* Why a lookup failed, with seL4's details (reported to user level as a lookup failure). */
+typedef struct lookup_fault {
+    word_t type;        /* seL4_NoFailure, seL4_InvalidRoot, seL4_MissingCapability, ... */
+    word_t bits_left;   /* bits of the pointer not yet resolved when it failed */
+    word_t guard_found; /* GuardMismatch: the guard the CNode holds */
+    word_t bits_found;  /* DepthMismatch: bits the level needs; GuardMismatch: guard size */
+} lookup_fault_t;
+
+typedef struct lookup_result {
+    cte_t *slot;      /* the slot found, or NULL with fault set */
+    word_t bits_left; /* bits left when resolution stopped at a non-CNode capability */
+    lookup_fault_t fault;
+} lookup_result_t;
+
+/*
+ * Resolves the n_bits most significant bits of cptr (taken from bit n_bits - 1 down) starting
+ * at the CNode capability root: guard, then radix bits, level by level. Stops at the last level
+ * or at a slot that holds anything but a CNode capability.
+ */
+lookup_result_t cspace_resolve(cap_t root, word_t cptr, word_t n_bits);
+
+/* Looks up the slot for an invocation: a full 64-bit pointer in the thread's CSpace. */
+lookup_result_t cspace_lookup_slot(tcb_t *t, word_t cptr);
+
+/* The thread's CSpace root capability. */
+cap_t *tcb_cspace_root(tcb_t *t);
