@@ -65,3 +65,85 @@ def user_includes(out):
 
 def kernel_includes(out):
     return ["-I", os.path.join(out, "kernel"), "-I", KERNEL_INCLUDE]
+
+
+# ---- Stub handlers: the kernel's hand-written <prefix>_decode_<method>() stand-ins ----------
+
+STUB_HEADER = "handler_stubs.h"  # in C_DIR; describes what write_handler_stubs() generates
+
+
+def handler_name(method):
+    """The kernel handler the generated dispatcher calls for an implemented method."""
+    return "%s_decode_%s" % (method.iface.prefix, method.kname)
+
+
+def _args_equal(m):
+    """C condition: the arguments the stub received (got) equal a direct unpack (want)."""
+    fields = m.caps + m.inputs
+    if not fields:
+        return ["got->none == want.none"]
+    conds = []
+    for p in m.params:
+        if p not in fields:
+            continue
+        t = p.type
+        if t.kind == "bitfield":
+            conds += ["got->%s.%s == want.%s.%s" % (p.kname, f.kernel, p.kname, f.kernel)
+                      for f in t.bitfield.fields]
+        elif t.kind == "struct":
+            conds.append("stub_words_equal(got->%s, want.%s, %d)"
+                         % (p.kname, p.kname, len(t.members)))
+        else:
+            conds.append("got->%s == want.%s" % (p.kname, p.kname))
+    return conds
+
+
+def handler_stubs_c(spec, exclude=()):
+    """C source of a stub handler for every implemented method of spec (except the labels in
+    exclude), each recording its call and returning STUB_HANDLER_RESULT, and the table of all
+    methods that c/stub_dispatch.h checks. Needs -I C_DIR and the generated kernel headers."""
+    from gen_kernel import _fixed_words  # capgen's own notion of the words before a length_from
+    out = ["/* Stub handlers for the implemented methods of the spec (capgen tests). */",
+           "#include <gen/decode.h>", "", '#include "%s"' % STUB_HEADER, "",
+           "unsigned stub_calls[N_INVOCATION_LABELS];", "unsigned stub_calls_total;",
+           "struct cte *stub_last_slot;", "const invocation_t *stub_last_inv;", "",
+           "bool stub_words_equal(const word_t *a, const word_t *b, word_t n)", "{",
+           "    for (word_t i = 0; i < n; i++) {", "        if (a[i] != b[i]) {",
+           "            return false;", "        }", "    }", "    return true;", "}", ""]
+    stubbed = [m for m in spec.methods if m.implemented and m.label not in exclude]
+    for m in stubbed:
+        p = m.c_prefix
+        out += ["static %s_args_t %s_seen;" % (p, p), "",
+                "exception_t %s(struct cte *slot, const invocation_t *inv," % handler_name(m),
+                "    const %s_args_t *args)" % p, "{",
+                "    %s_seen = *args;" % p,
+                "    stub_calls[%s]++;" % m.kernel_label,
+                "    stub_calls_total++;",
+                "    stub_last_slot = slot;",
+                "    stub_last_inv = inv;",
+                "    return STUB_HANDLER_RESULT;", "}", "",
+                "static exception_t %s_expect(const invocation_t *inv, bool *same)" % p, "{",
+                "    %s_args_t want;" % p,
+                "    exception_t err = %s_unpack(inv, &want);" % p,
+                "    const %s_args_t *got = &%s_seen;" % (p, p),
+                "    *same = err == seL4_NoError &&",
+                "            " + " &&\n            ".join(_args_equal(m)) + ";",
+                "    return err;", "}", ""]
+    out.append("const stub_method_t stub_methods[] = {")
+    for m in spec.methods:
+        expect = "%s_expect" % m.c_prefix if m in stubbed else "0"
+        out.append('    {"%s", %s, %s_dispatch, %s, %d, %d, %d, %s},' % (
+            m.stub_name, m.kernel_label, m.iface.prefix, "true" if m.implemented else "false",
+            _fixed_words(m), m.in_words, m.n_caps, expect))
+    out += ["};", "const unsigned stub_methods_count = %d;" % len(spec.methods)]
+    return "\n".join(out) + "\n"
+
+
+def write_handler_stubs(spec_path, path, exclude=()):
+    """Write handler_stubs_c() for the spec at spec_path (loaded by capgen's own loader) to
+    path; returns the loaded spec."""
+    from spec import load
+    spec = load(spec_path)
+    with open(path, "w") as f:
+        f.write(handler_stubs_c(spec, exclude))
+    return spec

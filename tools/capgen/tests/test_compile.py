@@ -5,7 +5,7 @@ import os
 import unittest
 
 from capgen_testlib import (API, C_DIR, SMALL, TARGET, WARN, TempDir, compile_c, generate,
-                            kernel_includes, run, user_includes)
+                            kernel_includes, run, user_includes, write_handler_stubs)
 from spec import load
 
 
@@ -54,18 +54,33 @@ class KernelDecoders(unittest.TestCase):
                                  "-o", os.path.join(tmp, "decode.o")])
             self.assertTrue(ok, out)
 
-    def test_host_decode(self):
-        """Short message -> TruncatedMessage; full message -> unpacked fields; pending ->
-        IllegalOperation (real spec)."""
+    def host_stub_program(self, spec, main, name):
+        """Generate spec, compile main with its gen/decode.c and stub handlers for its
+        implemented methods (the kernel's real ones are not linked), run it."""
         with TempDir() as tmp:
-            generate(API, tmp)
-            exe = os.path.join(tmp, "kernel_decode")
-            ok, out = compile_c(WARN + ["-ffreestanding"] + kernel_includes(tmp) +
-                                ["-fno-builtin", os.path.join(C_DIR, "kernel_decode.c"),
-                                 os.path.join(tmp, "kernel", "gen", "decode.c"), "-o", exe])
+            generate(spec, tmp)
+            stubs = os.path.join(tmp, "handler_stubs.c")
+            write_handler_stubs(spec, stubs)
+            exe = os.path.join(tmp, name)
+            ok, out = compile_c(WARN + ["-ffreestanding", "-fno-builtin", "-I", C_DIR] +
+                                kernel_includes(tmp) +
+                                [main, os.path.join(tmp, "kernel", "gen", "decode.c"), stubs,
+                                 "-o", exe])
             self.assertTrue(ok, out)
             status, out = run(exe)
             self.assertEqual(status, 0, out)
+
+    def test_host_decode(self):
+        """Short message -> TruncatedMessage; full message -> unpacked fields; pending ->
+        IllegalOperation; implemented -> unpacked and passed to its handler (real spec, with
+        stub handlers for its implemented methods). The generic dispatch checks are also run
+        on the small spec, whose implemented methods have every kind of argument."""
+        with self.subTest(spec="small"):
+            self.host_stub_program(SMALL, os.path.join(C_DIR, "stub_dispatch_main.c"),
+                                   "stub_dispatch_small")
+        with self.subTest(spec="api"):
+            self.host_stub_program(API, os.path.join(C_DIR, "kernel_decode.c"),
+                                   "kernel_decode")
 
     def test_host_dispatch_implemented(self):
         """Implemented methods are unpacked and reach their handler (small spec)."""
