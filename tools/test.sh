@@ -9,7 +9,7 @@ build=build/debug
 mkdir -p build
 cmake --workflow --preset test 2>&1 | tee build/test-output.log
 status=${PIPESTATUS[0]}
-python3 tools/test_summary.py build/test-output.log "$build/qemu-pvh.log" "$build/qemu-grub.log"
+python3 tools/summarise_tests.py build/test-output.log "$build/qemu-pvh.log" "$build/qemu-grub.log"
 summary=$?
 [ "$status" -ne 0 ] && exit "$status"
 exit "$summary"

@@ -1,11 +1,11 @@
-"""Tests of tools/test_summary.py: the README test command's closing line."""
+"""Tests of tools/summarise_tests.py: the README test command's closing line."""
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "test_summary.py")
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "summarise_tests.py")
 
 
 def run(ctest_text, *qemu_logs):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises a test run: ctest's result line plus the QEMU suite's per-case results.
 
-Usage: test_summary.py CTEST_OUTPUT QEMU_LOG [QEMU_LOG...]
+Usage: summarise_tests.py CTEST_OUTPUT QEMU_LOG [QEMU_LOG...]
 
 Prints one line per QEMU log (its TEST PASS/FAIL counts) and, last, `N passed, M failed`
 where N and M add every ctest test and the test cases of the first QEMU log found (the same
