@@ -54,3 +54,11 @@ def insert(value_expr, shift, bits, cast="seL4_Uint64"):
     if shift:
         expr = "(%s << %d)" % (expr, shift)
     return expr
+
+
+def header(purpose, includes=()):
+    """The start of a generated header: banner, purpose comment, include guard, includes."""
+    out = BANNER + comment(purpose) + "#pragma once\n\n"
+    for inc in includes:
+        out += "#include %s\n" % inc
+    return out + ("\n" if includes else "")

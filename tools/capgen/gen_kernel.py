@@ -4,7 +4,7 @@ Files (under <out>/gen/): syscall.h, invocation_label.h, errors.h, object_types.
 constants.h, structures.h, decode.h, decode.c. The kernel puts <out> on its include path.
 """
 
-from cgen import BANNER, c_int, comment, extract, insert, mask_literal
+from cgen import BANNER, c_int, comment, extract, header, insert, mask_literal
 from spec import snake
 
 KERNEL_FILES = ["syscall.h", "invocation_label.h", "errors.h", "object_types.h", "constants.h",
@@ -23,13 +23,6 @@ def generate(spec):
         "gen/decode.h": decode_h(spec),
         "gen/decode.c": decode_c(spec),
     }
-
-
-def header(purpose, includes=()):
-    out = BANNER + comment(purpose) + "#pragma once\n\n"
-    for inc in includes:
-        out += "#include %s\n" % inc
-    return out + ("\n" if includes else "")
 
 
 def syscall_h(spec):

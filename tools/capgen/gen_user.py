@@ -6,7 +6,7 @@ invocation.h: libsel4's invocation label enums;
 client.h: one seL4_<Object>_<Method>() stub per method, result structs, error details.
 """
 
-from cgen import BANNER, c_int, comment, extract, insert
+from cgen import BANNER, c_int, comment, extract, header, insert
 
 USER_FILES = ["constants.h", "structures.h", "invocation.h", "client.h"]
 FORCE_LONG = "0x7fffffffffffffffll"
@@ -19,13 +19,6 @@ def generate(spec):
         "sel4/gen/invocation.h": invocation_h(spec),
         "sel4/gen/client.h": client_h(spec),
     }
-
-
-def header(purpose, includes=()):
-    out = BANNER + comment(purpose) + "#pragma once\n\n"
-    for inc in includes:
-        out += "#include %s\n" % inc
-    return out + ("\n" if includes else "")
 
 
 def enum_block(typedef, values, pad=True, doc=None):

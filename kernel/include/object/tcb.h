@@ -31,6 +31,9 @@ extern tcb_t *ks_cur_thread;
 /* Stops a thread (it is no longer scheduled); records why in debug builds. */
 void thread_suspend(tcb_t *t);
 
+/* The thread's IPC buffer as words through the kernel window, or NULL if it has none. */
+word_t *tcb_ipc_buffer_words(tcb_t *t);
+
 /* Tells the exit path that t's TLS bases changed and must be loaded again. */
 void thread_tls_changed(tcb_t *t);
 

@@ -19,15 +19,6 @@ static bool reply_enabled;
 /* Context indices of MR0..MR3 (r10, r8, r9, r15). */
 static const unsigned msg_registers[FAST_MESSAGE_REGISTERS] = {CTX_R10, CTX_R8, CTX_R9, CTX_R15};
 
-/* The current thread's IPC buffer words through the kernel window, or NULL without one. */
-static word_t *ipc_buffer_words(tcb_t *t)
-{
-    if (!t->ipc_buffer_frame) {
-        return NULL;
-    }
-    return (word_t *)paddr_to_kptr(t->ipc_buffer_frame + (t->ipc_buffer & MASK(PAGE_BITS)));
-}
-
 word_t invocation_get_mr(const invocation_t *inv, unsigned i)
 {
     (void)inv;
@@ -35,7 +26,7 @@ word_t invocation_get_mr(const invocation_t *inv, unsigned i)
     if (i < FAST_MESSAGE_REGISTERS) {
         return t->context.regs[msg_registers[i]];
     }
-    word_t *buf = ipc_buffer_words(t);
+    word_t *buf = tcb_ipc_buffer_words(t);
     return buf && i < MSG_MAX_LENGTH ? buf[IPC_BUFFER_MSG_OFFSET + i] : 0;
 }
 
@@ -63,7 +54,7 @@ void invocation_set_reply_mr(unsigned i, word_t value)
         t->context.regs[msg_registers[i]] = value;
         return;
     }
-    word_t *buf = ipc_buffer_words(t);
+    word_t *buf = tcb_ipc_buffer_words(t);
     if (buf && i < MSG_MAX_LENGTH) {
         buf[IPC_BUFFER_MSG_OFFSET + i] = value;
     }

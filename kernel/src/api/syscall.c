@@ -41,15 +41,6 @@ static NORETURN void syscall_debug_halt(tcb_t *t)
     machine_halt(true);
 }
 
-/* The caller's IPC buffer words, or NULL if it has none. */
-static const word_t *syscall_ipc_buffer(tcb_t *t)
-{
-    if (!t->ipc_buffer_frame) {
-        return NULL;
-    }
-    return paddr_to_kptr(t->ipc_buffer_frame + (t->ipc_buffer & MASK(PAGE_BITS)));
-}
-
 /*
  * Fills inv from the message info in rsi and looks up the extra capabilities named in the IPC
  * buffer. Returns false (with *fault and *cptr set) if an extra capability lookup failed.
@@ -58,7 +49,7 @@ static bool syscall_read_invocation(tcb_t *t, invocation_t *inv, lookup_fault_t 
                                     word_t *cptr)
 {
     word_t info = t->context.regs[CTX_RSI];
-    const word_t *buf = syscall_ipc_buffer(t);
+    const word_t *buf = tcb_ipc_buffer_words(t);
     inv->label = info >> 12;
     inv->length = info & MASK(7);
     inv->extra_caps = (info >> 7) & MASK(2);

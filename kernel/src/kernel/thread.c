@@ -14,6 +14,14 @@ void thread_suspend(tcb_t *t)
     t->state = THREAD_INACTIVE;
 }
 
+word_t *tcb_ipc_buffer_words(tcb_t *t)
+{
+    if (!t->ipc_buffer_frame) {
+        return NULL;
+    }
+    return paddr_to_kptr(t->ipc_buffer_frame + (t->ipc_buffer & MASK(PAGE_BITS)));
+}
+
 void thread_tls_changed(tcb_t *t)
 {
     if (loaded_tls_thread == t) {
