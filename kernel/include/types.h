@@ -17,12 +17,12 @@ typedef uint64_t paddr_t; /* a physical address */
 typedef uint64_t vptr_t;  /* a user virtual address */
 typedef uintptr_t pptr_t; /* a kernel virtual address (kernel pointer as a number) */
 
-#define BIT(n) (1ul << (n))
-#define MASK(n) (BIT(n) - 1ul)
+#define BIT(n)           (1ul << (n))
+#define MASK(n)          (BIT(n) - 1ul)
 #define ROUND_DOWN(x, n) ((x) & ~MASK(n))
-#define ROUND_UP(x, n) (((x) + MASK(n)) & ~MASK(n))
+#define ROUND_UP(x, n)   (((x) + MASK(n)) & ~MASK(n))
 #define IS_ALIGNED(x, n) (((x)&MASK(n)) == 0)
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define UNUSED __attribute__((unused))
-#define NORETURN __attribute__((noreturn))
-#define PACKED __attribute__((packed))
+#define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
+#define UNUSED           __attribute__((unused))
+#define NORETURN         __attribute__((noreturn))
+#define PACKED           __attribute__((packed))

@@ -14,12 +14,12 @@ static void test_bootinfo_fields(void)
 {
     uint64_t bi = (uint64_t)test_bootinfo();
     CHECK_EQ(bi & 0xfff, 0);
-    CHECK_EQ(bootinfo_word(8), 0);   /* nodeID */
-    CHECK_EQ(bootinfo_word(16), 1);  /* numNodes */
+    CHECK_EQ(bootinfo_word(8), 0);    /* nodeID */
+    CHECK_EQ(bootinfo_word(16), 1);   /* numNodes */
     CHECK_EQ(bootinfo_word(136), 12); /* initThreadCNodeSizeBits */
     uint64_t ipc = bootinfo_word(32);
     uint64_t image_end = ((uint64_t)_end + 0xfff) & ~0xfffull;
-    CHECK_EQ(ipc, image_end);      /* IPC buffer: the page after the image */
+    CHECK_EQ(ipc, image_end);       /* IPC buffer: the page after the image */
     CHECK_EQ(bi, image_end + 4096); /* bootinfo: the page after the IPC buffer */
 }
 DEFINE_TEST(BOOT0001, "bootinfo: node numbers, CNode size, IPC buffer and bootinfo placement",

@@ -26,8 +26,7 @@ static void test_sse_survives_syscall(void)
     CHECK_EQ(out[1], 0x0123456789abcdefull);
     CHECK_EQ(out[2], 0x5e14abcd00ff00ffull);
 }
-DEFINE_TEST(FPU0001, "SSE registers hold their values across a syscall",
-            test_sse_survives_syscall);
+DEFINE_TEST(FPU0001, "SSE registers hold their values across a syscall", test_sse_survives_syscall);
 
 static void test_double_arithmetic(void)
 {

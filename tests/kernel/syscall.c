@@ -2,8 +2,25 @@
 #include "test.h"
 #include <kernel/printf.h>
 
-enum { R_RAX, R_RBX, R_RCX, R_RDX, R_RSI, R_RDI, R_RBP, R_R8, R_R9, R_R10, R_R11,
-       R_R12, R_R13, R_R14, R_R15, R_RSP, N_REGS };
+enum {
+    R_RAX,
+    R_RBX,
+    R_RCX,
+    R_RDX,
+    R_RSI,
+    R_RDI,
+    R_RBP,
+    R_R8,
+    R_R9,
+    R_R10,
+    R_R11,
+    R_R12,
+    R_R13,
+    R_R14,
+    R_R15,
+    R_RSP,
+    N_REGS
+};
 
 static const char *const reg_names[N_REGS] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi",
                                               "rbp", "r8",  "r9",  "r10", "r11", "r12",
@@ -15,50 +32,49 @@ uint64_t syscall_regs_in[N_REGS], syscall_regs_out[N_REGS];
  * stores every register into syscall_regs_out (and rsp before the call into regs_in). */
 static void syscall_with_all_registers(void)
 {
-    __asm__ volatile(
-        "pushq %%rbp\n"
-        "leaq syscall_regs_in(%%rip), %%rax\n"
-        "movq %%rsp, 120(%%rax)\n"
-        "movq 8(%%rax), %%rbx\n"
-        "movq 16(%%rax), %%rcx\n"
-        "movq 24(%%rax), %%rdx\n"
-        "movq 32(%%rax), %%rsi\n"
-        "movq 40(%%rax), %%rdi\n"
-        "movq 48(%%rax), %%rbp\n"
-        "movq 56(%%rax), %%r8\n"
-        "movq 64(%%rax), %%r9\n"
-        "movq 72(%%rax), %%r10\n"
-        "movq 80(%%rax), %%r11\n"
-        "movq 88(%%rax), %%r12\n"
-        "movq 96(%%rax), %%r13\n"
-        "movq 104(%%rax), %%r14\n"
-        "movq 112(%%rax), %%r15\n"
-        "movq 0(%%rax), %%rax\n"
-        "syscall\n"
-        "pushq %%rax\n"
-        "leaq syscall_regs_out(%%rip), %%rax\n"
-        "movq %%rbx, 8(%%rax)\n"
-        "movq %%rcx, 16(%%rax)\n"
-        "movq %%rdx, 24(%%rax)\n"
-        "movq %%rsi, 32(%%rax)\n"
-        "movq %%rdi, 40(%%rax)\n"
-        "movq %%rbp, 48(%%rax)\n"
-        "movq %%r8, 56(%%rax)\n"
-        "movq %%r9, 64(%%rax)\n"
-        "movq %%r10, 72(%%rax)\n"
-        "movq %%r11, 80(%%rax)\n"
-        "movq %%r12, 88(%%rax)\n"
-        "movq %%r13, 96(%%rax)\n"
-        "movq %%r14, 104(%%rax)\n"
-        "movq %%r15, 112(%%rax)\n"
-        "popq %%rbx\n"
-        "movq %%rbx, 0(%%rax)\n"
-        "movq %%rsp, 120(%%rax)\n"
-        "popq %%rbp\n"
-        :
-        :
-        : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
-          "r14", "r15", "memory", "cc");
+    __asm__ volatile("pushq %%rbp\n"
+                     "leaq syscall_regs_in(%%rip), %%rax\n"
+                     "movq %%rsp, 120(%%rax)\n"
+                     "movq 8(%%rax), %%rbx\n"
+                     "movq 16(%%rax), %%rcx\n"
+                     "movq 24(%%rax), %%rdx\n"
+                     "movq 32(%%rax), %%rsi\n"
+                     "movq 40(%%rax), %%rdi\n"
+                     "movq 48(%%rax), %%rbp\n"
+                     "movq 56(%%rax), %%r8\n"
+                     "movq 64(%%rax), %%r9\n"
+                     "movq 72(%%rax), %%r10\n"
+                     "movq 80(%%rax), %%r11\n"
+                     "movq 88(%%rax), %%r12\n"
+                     "movq 96(%%rax), %%r13\n"
+                     "movq 104(%%rax), %%r14\n"
+                     "movq 112(%%rax), %%r15\n"
+                     "movq 0(%%rax), %%rax\n"
+                     "syscall\n"
+                     "pushq %%rax\n"
+                     "leaq syscall_regs_out(%%rip), %%rax\n"
+                     "movq %%rbx, 8(%%rax)\n"
+                     "movq %%rcx, 16(%%rax)\n"
+                     "movq %%rdx, 24(%%rax)\n"
+                     "movq %%rsi, 32(%%rax)\n"
+                     "movq %%rdi, 40(%%rax)\n"
+                     "movq %%rbp, 48(%%rax)\n"
+                     "movq %%r8, 56(%%rax)\n"
+                     "movq %%r9, 64(%%rax)\n"
+                     "movq %%r10, 72(%%rax)\n"
+                     "movq %%r11, 80(%%rax)\n"
+                     "movq %%r12, 88(%%rax)\n"
+                     "movq %%r13, 96(%%rax)\n"
+                     "movq %%r14, 104(%%rax)\n"
+                     "movq %%r15, 112(%%rax)\n"
+                     "popq %%rbx\n"
+                     "movq %%rbx, 0(%%rax)\n"
+                     "movq %%rsp, 120(%%rax)\n"
+                     "popq %%rbp\n"
+                     :
+                     :
+                     : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
+                       "r13", "r14", "r15", "memory", "cc");
 }
 
 /* Fills the input registers with distinct magic values; rdx and rdi as given. */

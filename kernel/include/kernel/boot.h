@@ -5,7 +5,7 @@
 #include <kernel/boot_params.h>
 
 /* Where the root task's stack ends (grows down) and how many pages it gets. */
-#define ROOTTASK_STACK_TOP 0x00007ff000000000ul
+#define ROOTTASK_STACK_TOP   0x00007ff000000000ul
 #define ROOTTASK_STACK_PAGES 16
 /* The root task's image must lie below this address. */
 #define ROOTTASK_IMAGE_LIMIT 0x0000700000000000ul

@@ -3,7 +3,7 @@
 
 #include <types.h>
 
-#define BI_MAX_UNTYPED 230
+#define BI_MAX_UNTYPED     230
 #define BI_CNODE_SIZE_BITS 12
 
 typedef struct bi_slot_region {

@@ -17,11 +17,11 @@ typedef struct elf_segment {
 
 enum {
     ELF_OK = 0,
-    ELF_E_SHORT = -1,     /* the image is smaller than its headers say */
-    ELF_E_MAGIC = -2,     /* not an ELF file */
-    ELF_E_CLASS = -3,     /* not 64-bit little-endian x86-64 executable */
-    ELF_E_PHDR = -4,      /* program headers missing or outside the image */
-    ELF_E_SEGMENT = -5,   /* a loadable segment is inconsistent or outside user space */
+    ELF_E_SHORT = -1,   /* the image is smaller than its headers say */
+    ELF_E_MAGIC = -2,   /* not an ELF file */
+    ELF_E_CLASS = -3,   /* not 64-bit little-endian x86-64 executable */
+    ELF_E_PHDR = -4,    /* program headers missing or outside the image */
+    ELF_E_SEGMENT = -5, /* a loadable segment is inconsistent or outside user space */
 };
 
 /*

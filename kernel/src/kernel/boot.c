@@ -8,7 +8,7 @@
 #include <object/tcb.h>
 
 #define BOOT_MAX_RESERVED (BOOT_MAX_MODULES + 4)
-#define LOW_MEMORY_END 0x100000ul /* real-mode area, BIOS data and ROMs: never handed out */
+#define LOW_MEMORY_END    0x100000ul /* real-mode area, BIOS data and ROMs: never handed out */
 
 extern char ki_phys_start[], ki_end[];
 

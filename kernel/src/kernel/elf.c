@@ -1,9 +1,9 @@
 /* ELF64 executable checks and segment iteration; every field is validated against the image. */
 #include <kernel/elf.h>
 
-#define PT_LOAD 1
+#define PT_LOAD   1
 #define EM_X86_64 62
-#define ET_EXEC 2
+#define ET_EXEC   2
 
 typedef struct {
     u8 ident[16];
@@ -69,12 +69,10 @@ int elf_check(const void *image, u64 size, u64 user_top)
         return ELF_E_SHORT;
     }
     const elf64_ehdr_t *eh = elf_ehdr(image);
-    if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' ||
-        eh->ident[3] != 'F') {
+    if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' || eh->ident[3] != 'F') {
         return ELF_E_MAGIC;
     }
-    if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != EM_X86_64 ||
-        eh->type != ET_EXEC) {
+    if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != EM_X86_64 || eh->type != ET_EXEC) {
         return ELF_E_CLASS;
     }
     if (eh->phnum == 0 || eh->phentsize != sizeof(elf64_phdr_t) ||

@@ -11,9 +11,13 @@ from capgen_testlib import GOLDEN, SMALL, TempDir, generate
 
 
 def tree(root):
+    """{relative path: text} of the files below root; dotfiles (the golden tree's
+    .clang-format, which keeps formatters off byte-exact fixtures) are not outputs."""
     files = {}
     for base, _dirs, names in os.walk(root):
         for name in names:
+            if name.startswith("."):
+                continue
             path = os.path.join(base, name)
             with open(path, encoding="utf-8") as f:
                 files[os.path.relpath(path, root)] = f.read()

@@ -11,10 +11,10 @@
 #define STUB_HANDLER_RESULT ((exception_t)0x57ab)
 
 typedef struct stub_method {
-    const char *name;  /* e.g. "seL4_TCB_SetTLSBase", as invocation_label_name() gives it */
-    word_t label;      /* INV_... */
+    const char *name; /* e.g. "seL4_TCB_SetTLSBase", as invocation_label_name() gives it */
+    word_t label;     /* INV_... */
     exception_t (*dispatch)(struct cte *slot, const invocation_t *inv); /* of its interface */
-    bool implemented;  /* false: kernel="pending" */
+    bool implemented;   /* false: kernel="pending" */
     word_t fixed_words; /* message words needed before any variable-length part */
     word_t max_words;   /* message words of the largest message */
     word_t n_caps;      /* extra capabilities */
@@ -23,7 +23,7 @@ typedef struct stub_method {
     exception_t (*expect)(const invocation_t *inv, bool *same);
 } stub_method_t;
 
-extern const stub_method_t stub_methods[];  /* every method, in label order */
+extern const stub_method_t stub_methods[]; /* every method, in label order */
 extern const unsigned stub_methods_count;
 
 extern unsigned stub_calls[N_INVOCATION_LABELS]; /* calls of each label's stub handler */

@@ -15,7 +15,7 @@
 #define MCHECK(m, cond)                                                                            \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d [%s]: %s\n", __FILE__, __LINE__, (m)->name, #cond);               \
+            printf("FAIL %s:%d [%s]: %s\n", __FILE__, __LINE__, (m)->name, #cond);                 \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -145,5 +145,6 @@ static void test_dispatch_all_methods(void)
         stub_check_foreign(m);
     }
     printf("dispatch: %u of %u methods implemented, all reach their handler or "
-           "seL4_IllegalOperation\n", implemented, stub_methods_count);
+           "seL4_IllegalOperation\n",
+           implemented, stub_methods_count);
 }

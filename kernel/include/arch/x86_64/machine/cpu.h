@@ -3,38 +3,38 @@
 
 #include <types.h>
 
-#define MSR_EFER 0xc0000080
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_SFMASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
+#define MSR_EFER           0xc0000080
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_SFMASK         0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_PAT 0x277
+#define MSR_PAT            0x277
 
 #define EFER_SCE BIT(0)
 #define EFER_LME BIT(8)
 #define EFER_NXE BIT(11)
 
-#define CR0_MP BIT(1)
-#define CR0_EM BIT(2)
-#define CR0_TS BIT(3)
-#define CR0_NE BIT(5)
-#define CR0_WP BIT(16)
-#define CR4_PGE BIT(7)
-#define CR4_OSFXSR BIT(9)
+#define CR0_MP         BIT(1)
+#define CR0_EM         BIT(2)
+#define CR0_TS         BIT(3)
+#define CR0_NE         BIT(5)
+#define CR0_WP         BIT(16)
+#define CR4_PGE        BIT(7)
+#define CR4_OSFXSR     BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
-#define CR4_FSGSBASE BIT(16)
-#define CR4_PCIDE BIT(17)
-#define CR4_OSXSAVE BIT(18)
-#define CR4_SMEP BIT(20)
-#define CR4_SMAP BIT(21)
+#define CR4_FSGSBASE   BIT(16)
+#define CR4_PCIDE      BIT(17)
+#define CR4_OSXSAVE    BIT(18)
+#define CR4_SMEP       BIT(20)
+#define CR4_SMAP       BIT(21)
 
-#define RFLAGS_IF BIT(9)
-#define RFLAGS_DF BIT(10)
-#define RFLAGS_TF BIT(8)
-#define RFLAGS_AC BIT(18)
-#define RFLAGS_NT BIT(14)
+#define RFLAGS_IF        BIT(9)
+#define RFLAGS_DF        BIT(10)
+#define RFLAGS_TF        BIT(8)
+#define RFLAGS_AC        BIT(18)
+#define RFLAGS_NT        BIT(14)
 #define RFLAGS_RESERVED1 BIT(1)
 
 static inline void out8(u16 port, u8 v)

@@ -7,8 +7,7 @@
 /* CPU features the kernel probes with CPUID and may use. */
 typedef struct cpu_features {
     char vendor[13];
-    bool nx, smep, smap, fsgsbase, pcid, invpcid, pdpe1gb, xsave, fxsr, sse2, tsc_deadline,
-        x2apic;
+    bool nx, smep, smap, fsgsbase, pcid, invpcid, pdpe1gb, xsave, fxsr, sse2, tsc_deadline, x2apic;
     u32 max_leaf, max_ext_leaf;
     u32 phys_addr_bits;
 } cpu_features_t;

@@ -10,22 +10,22 @@
 
 typedef u64 pte_t;
 
-#define PTE_PRESENT BIT(0)
-#define PTE_WRITE BIT(1)
-#define PTE_USER BIT(2)
-#define PTE_PWT BIT(3)
-#define PTE_PCD BIT(4)
-#define PTE_ACCESSED BIT(5)
-#define PTE_DIRTY BIT(6)
-#define PTE_LARGE BIT(7) /* 2 MiB page in a PD entry, 1 GiB page in a PDPT entry */
-#define PTE_GLOBAL BIT(8)
-#define PTE_NX BIT(63)
+#define PTE_PRESENT   BIT(0)
+#define PTE_WRITE     BIT(1)
+#define PTE_USER      BIT(2)
+#define PTE_PWT       BIT(3)
+#define PTE_PCD       BIT(4)
+#define PTE_ACCESSED  BIT(5)
+#define PTE_DIRTY     BIT(6)
+#define PTE_LARGE     BIT(7) /* 2 MiB page in a PD entry, 1 GiB page in a PDPT entry */
+#define PTE_GLOBAL    BIT(8)
+#define PTE_NX        BIT(63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 
-#define PT_ENTRIES 512
-#define PAGE_BITS 12
+#define PT_ENTRIES      512
+#define PAGE_BITS       12
 #define LARGE_PAGE_BITS 21
-#define PAGE_SIZE BIT(PAGE_BITS)
+#define PAGE_SIZE       BIT(PAGE_BITS)
 
 /* Levels of the walk, named by the table they index (PML4 = level 3 ... PT = level 0). */
 enum vspace_level { LEVEL_PT = 0, LEVEL_PD = 1, LEVEL_PDPT = 2, LEVEL_PML4 = 3 };

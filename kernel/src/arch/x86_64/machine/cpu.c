@@ -82,6 +82,6 @@ void cpu_print_features(void)
     const cpu_features_t *f = &cpu_features;
     kprintf("cpu: %s, %u-bit physical; nx %d smep %d smap %d pcid %d fsgsbase %d xsave %d "
             "1g-pages %d tsc-deadline %d\n",
-            f->vendor, f->phys_addr_bits, f->nx, f->smep, f->smap, f->pcid, f->fsgsbase,
-            f->xsave, f->pdpe1gb, f->tsc_deadline);
+            f->vendor, f->phys_addr_bits, f->nx, f->smep, f->smap, f->pcid, f->fsgsbase, f->xsave,
+            f->pdpe1gb, f->tsc_deadline);
 }

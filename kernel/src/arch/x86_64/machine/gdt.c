@@ -29,9 +29,9 @@ typedef struct PACKED table_ptr {
     u64 base;
 } table_ptr_t;
 
-#define N_IDT 256
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI 2
+#define N_IDT             256
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
 #define IST_MACHINE_CHECK 3
 
 percpu_t cpu_percpu;
@@ -58,10 +58,10 @@ static void gdt_set_tss(void)
 static void gdt_load(void)
 {
     cpu_gdt[0] = 0;
-    cpu_gdt[1] = 0x00af9a000000ffff; /* kernel code, 64-bit */
-    cpu_gdt[2] = 0x00cf92000000ffff; /* kernel data */
-    cpu_gdt[3] = 0x00cff2000000ffff; /* user data, DPL 3 */
-    cpu_gdt[4] = 0x00affa000000ffff; /* user code, 64-bit, DPL 3 */
+    cpu_gdt[1] = 0x00af9a000000ffff;      /* kernel code, 64-bit */
+    cpu_gdt[2] = 0x00cf92000000ffff;      /* kernel data */
+    cpu_gdt[3] = 0x00cff2000000ffff;      /* user data, DPL 3 */
+    cpu_gdt[4] = 0x00affa000000ffff;      /* user code, 64-bit, DPL 3 */
     cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap: all ports refused at CPL 3 */
     cpu_tss.rsp[0] = (u64)&kernel_stack[KERNEL_STACK_SIZE];
     cpu_tss.ist[IST_DOUBLE_FAULT - 1] = (u64)&ist_stacks[0][IST_STACK_SIZE];

@@ -5,16 +5,38 @@
 #include <kernel/printf.h>
 #include <object/tcb.h>
 
-static const char *const exception_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
-    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
-    "#NP segment not present", "#SS stack-segment fault", "#GP general protection",
-    "#PF page fault", "reserved 15", "#MF x87 floating-point", "#AC alignment check",
-    "#MC machine check", "#XM SIMD floating-point", "#VE virtualisation",
-    "#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
-    "reserved 26", "reserved 27", "#HV hypervisor injection", "#VC VMM communication",
-    "#SX security", "reserved 31"};
+static const char *const exception_names[32] = {"#DE divide error",
+                                                "#DB debug",
+                                                "NMI",
+                                                "#BP breakpoint",
+                                                "#OF overflow",
+                                                "#BR bound range exceeded",
+                                                "#UD invalid opcode",
+                                                "#NM device not available",
+                                                "#DF double fault",
+                                                "coprocessor segment overrun",
+                                                "#TS invalid TSS",
+                                                "#NP segment not present",
+                                                "#SS stack-segment fault",
+                                                "#GP general protection",
+                                                "#PF page fault",
+                                                "reserved 15",
+                                                "#MF x87 floating-point",
+                                                "#AC alignment check",
+                                                "#MC machine check",
+                                                "#XM SIMD floating-point",
+                                                "#VE virtualisation",
+                                                "#CP control protection",
+                                                "reserved 22",
+                                                "reserved 23",
+                                                "reserved 24",
+                                                "reserved 25",
+                                                "reserved 26",
+                                                "reserved 27",
+                                                "#HV hypervisor injection",
+                                                "#VC VMM communication",
+                                                "#SX security",
+                                                "reserved 31"};
 
 static const char *exception_name(word_t vector)
 {
@@ -26,12 +48,12 @@ static void trap_dump_registers(const word_t *r)
 {
     kprintf("  rip %016lx cs  %04lx rflags %016lx\n", r[CTX_RIP], r[CTX_CS], r[CTX_RFLAGS]);
     kprintf("  rsp %016lx ss  %04lx\n", r[CTX_RSP], r[CTX_SS]);
-    kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[CTX_RAX], r[CTX_RBX],
-            r[CTX_RCX], r[CTX_RDX]);
-    kprintf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[CTX_RSI], r[CTX_RDI],
-            r[CTX_RBP], r[CTX_R8]);
-    kprintf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[CTX_R9], r[CTX_R10],
-            r[CTX_R11], r[CTX_R12]);
+    kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[CTX_RAX], r[CTX_RBX], r[CTX_RCX],
+            r[CTX_RDX]);
+    kprintf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[CTX_RSI], r[CTX_RDI], r[CTX_RBP],
+            r[CTX_R8]);
+    kprintf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[CTX_R9], r[CTX_R10], r[CTX_R11],
+            r[CTX_R12]);
     kprintf("  r13 %016lx r14 %016lx r15 %016lx\n", r[CTX_R13], r[CTX_R14], r[CTX_R15]);
 }
 

@@ -9,7 +9,7 @@
 #include <kernel/panic.h>
 #include <kernel/printf.h>
 
-#define PHYSMAP_MAX_GIB 64
+#define PHYSMAP_MAX_GIB  64
 #define KERNEL_IMAGE_PTS 4 /* the kernel image may reach up to 8 MiB physical */
 
 typedef pte_t table_t[PT_ENTRIES] __attribute__((aligned(4096)));
