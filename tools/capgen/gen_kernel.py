@@ -132,12 +132,21 @@ def structures_h(spec):
 # Decoders
 
 
+def whole_word(q):
+    """True for an integer parameter that has its message word to itself. The kernel then
+    reads the whole word, as seL4 does (getSyscallArg), so a value too large for the user-side
+    type is seen and refused by the handler's range checks instead of being silently cut."""
+    return q.type.kind == "int" and q.type.kernel != "bool" and q.alone
+
+
 def field_decl(p):
     t = p.type
     if t.kind == "cap":
         return "struct cte *%s;" % p.kname
     if t.kind == "struct":
         return "word_t %s[%d];" % (p.kname, len(t.members))
+    if whole_word(p):
+        return "word_t %s;" % p.kname
     return "%s %s;" % (t.kernel, p.kname)
 
 
@@ -252,7 +261,7 @@ def unpack_param(q):
         return unpack_struct(q)
     if t.kernel == "bool":
         return "    a.%s = %s != 0;\n" % (q.kname, extract(src, q.shift, q.bits))
-    if q.bits == 64:
+    if q.bits == 64 or whole_word(q):
         return "    a.%s = %s;\n" % (q.kname, src)
     return "    a.%s = (%s)%s;\n" % (q.kname, t.kernel, extract(src, q.shift, q.bits))
 

