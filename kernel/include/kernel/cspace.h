@@ -31,3 +31,12 @@ lookup_result_t cspace_lookup_slot(tcb_t *t, word_t cptr);
 
 /* The thread's CSpace root capability. */
 cap_t *tcb_cspace_root(tcb_t *t);
+
+/*
+ * Finds the slot a CNode operation names: index resolved from root through exactly depth bits.
+ * Errors (recorded in current_syscall_error): FailedLookup with InvalidRoot if root is not a
+ * CNode capability; RangeError(1, 64) if depth is 0 or above 64; FailedLookup with the lookup
+ * fault, or DepthMismatch if bits are left at a non-CNode capability. is_source says which
+ * side of the operation failed (seL4's failedLookupWasSource).
+ */
+word_t cspace_lookup_target(cap_t root, word_t index, word_t depth, bool is_source, cte_t **out);

@@ -34,3 +34,6 @@ static inline word_t mdb_flags(mdb_node_t m)
 {
     return m.prev_flags & MDB_FLAGS_MASK;
 }
+
+/* The slots of the CNode a CNode capability names (through the kernel window). */
+cte_t *cnode_slots(cap_t cnode);

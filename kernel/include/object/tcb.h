@@ -17,9 +17,7 @@ typedef struct tcb {
     user_context_t context; /* first: the entry code saves user registers here */
     cte_t slots[TCB_N_SLOTS];
     thread_state_t state;
-    paddr_t vspace_root;      /* physical address of the thread's PML4 (from slots[TCB_VTABLE]) */
-    vptr_t ipc_buffer;        /* user address of the IPC buffer */
-    paddr_t ipc_buffer_frame; /* the frame behind it, read by the kernel through its window */
+    vptr_t ipc_buffer; /* user address of the IPC buffer (its frame: slots[TCB_BUFFER]) */
     char name[32];
 } tcb_t;
 

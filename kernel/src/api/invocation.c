@@ -16,6 +16,11 @@ syscall_error_t current_syscall_error;
  * of a Send are discarded, leaving the sender's registers untouched. */
 static bool reply_enabled;
 
+/* The caller the reply goes to (it stays valid even if the invocation deletes its last
+ * capability: the memory is not reused within the call), and whether a label was written. */
+static tcb_t *reply_thread;
+static bool reply_info_written;
+
 /* Context indices of MR0..MR3 (r10, r8, r9, r15). */
 static const unsigned msg_registers[FAST_MESSAGE_REGISTERS] = {CTX_R10, CTX_R8, CTX_R9, CTX_R15};
 
@@ -33,20 +38,26 @@ word_t invocation_get_mr(const invocation_t *inv, unsigned i)
 void invocation_begin_reply(bool is_call)
 {
     reply_enabled = is_call;
-    if (is_call) {
-        ks_cur_thread->context.regs[CTX_RDI] = 0; /* the kernel's replies carry no badge */
-        invocation_set_reply_label_length(0, 0);
-    }
+    reply_thread = ks_cur_thread;
+    reply_info_written = false;
 }
 
 void invocation_end_reply(void)
+{
+    if (reply_enabled && !reply_info_written) {
+        invocation_set_reply_label_length(0, 0);
+    }
+    reply_enabled = false;
+}
+
+void invocation_cancel_reply(void)
 {
     reply_enabled = false;
 }
 
 void invocation_set_reply_mr(unsigned i, word_t value)
 {
-    tcb_t *t = ks_cur_thread;
+    tcb_t *t = reply_thread;
     if (!reply_enabled) {
         return;
     }
@@ -66,7 +77,9 @@ void invocation_set_reply_label_length(word_t label, word_t length)
     if (!reply_enabled) {
         return;
     }
-    ks_cur_thread->context.regs[CTX_RSI] = (label << 12) | (length & MASK(7));
+    reply_thread->context.regs[CTX_RDI] = 0; /* the kernel's replies carry no badge */
+    reply_thread->context.regs[CTX_RSI] = (label << 12) | (length & MASK(7));
+    reply_info_written = true;
 }
 
 void invocation_set_reply_length(word_t length)

@@ -9,11 +9,13 @@
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/cspace.h>
 #include <kernel/panic.h>
+#include <kernel/preempt.h>
 #include <kernel/printf.h>
 #include <object/objecttype.h>
 #include <object/tcb.h>
 
 #define IPC_BUFFER_CAPS_OFFSET 122 /* words: caps_or_badges[3] at byte 976 */
+#define SYSCALL_INSN_BYTES     2   /* 0f 05 */
 
 /* A syscall number the kernel does not know: stop the thread with a report (fault IPC to come). */
 static void syscall_unknown(tcb_t *t, sword_t number)
@@ -75,6 +77,13 @@ static bool syscall_read_invocation(tcb_t *t, invocation_t *inv, lookup_fault_t 
     return true;
 }
 
+/* Makes the thread execute its system call again (after a preemption): back over the 2-byte
+ * `syscall` instruction, with every argument register as it was (nothing was replied). */
+static void syscall_restart(tcb_t *t)
+{
+    t->context.regs[CTX_RIP] -= SYSCALL_INSN_BYTES;
+}
+
 /* Call, Send and NBSend on an object capability: decode, invoke, and reply if it was a Call.
  * Lookup failures are capability faults for the blocking calls and are dropped for NBSend. */
 static void syscall_invoke(tcb_t *t, bool is_call, bool is_blocking)
@@ -94,7 +103,10 @@ static void syscall_invoke(tcb_t *t, bool is_call, bool is_blocking)
     current_syscall_error = (syscall_error_t){0};
     invocation_begin_reply(is_call);
     exception_t err = object_decode_invocation(lu.slot, &inv);
-    if (err != seL4_NoError && is_call) {
+    if (err == EXCEPTION_PREEMPTED) {
+        invocation_cancel_reply();
+        syscall_restart(t);
+    } else if (err != seL4_NoError && is_call) {
         syscall_error_reply(err);
     }
     invocation_end_reply();
@@ -118,6 +130,7 @@ NORETURN void c_handle_syscall(void)
     tcb_t *t = ks_cur_thread;
     word_t *regs = t->context.regs;
     sword_t number = (sword_t)regs[CTX_RDX];
+    preempt_reset();
 
     switch (number) {
     case SYS_CALL:

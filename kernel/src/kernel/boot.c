@@ -1,5 +1,6 @@
 /* The kernel's boot sequence after the CPU is set up: memory accounting, root task, user entry. */
 #include <arch/x86_64/layout.h>
+#include <arch/x86_64/object/vspace.h>
 #include <kernel/boot.h>
 #include <kernel/boot_alloc.h>
 #include <kernel/memmap.h>
@@ -7,12 +8,13 @@
 #include <kernel/printf.h>
 #include <object/tcb.h>
 
-#define BOOT_MAX_RESERVED (BOOT_MAX_MODULES + 4)
+#define BOOT_MAX_RESERVED (BOOT_MAX_MODULES + 5)
 #define LOW_MEMORY_END    0x100000ul /* real-mode area, BIOS data and ROMs: never handed out */
 
 extern char ki_phys_start[], ki_end[];
 
-/* The ranges the kernel may not hand out: low memory, its image, modules, the loader's info. */
+/* The ranges the kernel may not hand out: low memory, its image, modules, the loader's info,
+ * and RAM beyond the kernel window. */
 static u32 boot_reserved_ranges(const boot_params_t *bp, prange_t *out)
 {
     u32 n = 0;
@@ -24,6 +26,8 @@ static u32 boot_reserved_ranges(const boot_params_t *bp, prange_t *out)
     if (bp->info_end > bp->info_start) {
         out[n++] = (prange_t){bp->info_start, bp->info_end};
     }
+    /* RAM outside the kernel window cannot be zeroed or used for kernel objects. */
+    out[n++] = (prange_t){PHYSMAP_LIMIT, ~0ul};
     return n;
 }
 
@@ -98,7 +102,7 @@ void boot_kernel(const boot_params_t *bp)
     boot_init_memory(bp);
     boot_selftest(bp->cmdline);
     const boot_module_t *m = boot_find_roottask(bp);
-    boot_create_roottask(m->start, m->end);
+    boot_create_roottask(bp, m->start, m->end);
     kprintf("boot: entering the root task\n");
     thread_return_to_user();
 }

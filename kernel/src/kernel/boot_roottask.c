@@ -15,7 +15,11 @@
 #include <kernel/printf.h>
 #include <object/cap.h>
 #include <object/cnode.h>
+#include <object/cdt.h>
 #include <object/tcb.h>
+#include <arch/x86_64/object/asid.h>
+
+#define ROOTTASK_ASID ASID_FIRST_VALID
 
 /* What the root task's capabilities are built from. */
 typedef struct roottask_objects {
@@ -107,11 +111,28 @@ static vptr_t roottask_load_image(paddr_t pml4, paddr_t start, paddr_t end)
     return ROUND_UP(high, PAGE_BITS);
 }
 
-/* Puts a capability into slot i of the root CNode (an original: it is revocable). */
-static void roottask_put_cap(cte_t *cnode, word_t i, cap_t cap)
+/* Builds the root CNode's capabilities in slot order; each is an original appended to the
+ * derivation tree (one list in slot order). */
+typedef struct cap_writer {
+    cte_t *cnode;
+    word_t next;  /* next free slot for the image's capabilities */
+    cte_t *last;  /* the last slot linked into the tree */
+} cap_writer_t;
+
+/* Puts an original capability into slot i of the root CNode. */
+static void roottask_put_cap(cap_writer_t *w, word_t i, cap_t cap)
 {
-    cnode[i].cap = cap;
-    cnode[i].mdb = (mdb_node_t){MDB_REVOCABLE, NULL};
+    cdt_insert_root(w->last, &w->cnode[i], cap);
+    w->last = &w->cnode[i];
+}
+
+/* Puts an original capability into the next free slot. */
+static void roottask_append_cap(cap_writer_t *w, cap_t cap)
+{
+    if (w->next >= BIT(BI_CNODE_SIZE_BITS)) {
+        panic("the root CNode is too small for the root task's image");
+    }
+    roottask_put_cap(w, w->next++, cap);
 }
 
 /* The root CNode's own capability: 2^12 slots, a guard that consumes the other 52 bits. */
@@ -120,46 +141,99 @@ static cap_t roottask_cnode_cap(paddr_t cnode)
     return cap_cnode_new(cnode, BI_CNODE_SIZE_BITS, 64 - BI_CNODE_SIZE_BITS, 0);
 }
 
-/* Fills the root CNode with seL4's initial capabilities (slots that do not apply stay empty:
- * no IOMMU, no SMMU, no scheduling contexts, no SMC) and the TCB's own slots. */
-static void roottask_init_cspace(const roottask_objects_t *o, tcb_t *t, vptr_t ipc_buffer,
+/* Fills slots 1-11 with seL4's initial capabilities (slots that do not apply stay empty:
+ * no IOMMU, no SMMU, no scheduling contexts, no SMC). */
+static void roottask_init_cspace(cap_writer_t *w, const roottask_objects_t *o, vptr_t ipc_buffer,
                                  vptr_t bootinfo)
 {
-    cte_t *cnode = paddr_to_kptr(o->cnode);
-    cap_t vspace = cap_pml4_new(o->pml4, true, 1);
-    cap_t ipc = cap_frame_new(o->ipc_frame, FRAME_SIZE_4K, VM_READ_WRITE, false, ipc_buffer, 1);
-    roottask_put_cap(cnode, CAP_INIT_THREAD_TCB, cap_thread_new(o->tcb));
-    roottask_put_cap(cnode, CAP_INIT_THREAD_CNODE, roottask_cnode_cap(o->cnode));
-    roottask_put_cap(cnode, CAP_INIT_THREAD_VSPACE, vspace);
-    roottask_put_cap(cnode, CAP_IRQ_CONTROL, cap_control_new(CAP_TYPE_IRQ_CONTROL));
-    roottask_put_cap(cnode, CAP_ASID_CONTROL, cap_control_new(CAP_TYPE_ASID_CONTROL));
-    roottask_put_cap(cnode, CAP_INIT_THREAD_ASID_POOL,
-                     cap_make(CAP_TYPE_ASID_POOL, o->asid_pool, 0, 0));
-    roottask_put_cap(cnode, CAP_IO_PORT_CONTROL, cap_control_new(CAP_TYPE_IO_PORT_CONTROL));
-    roottask_put_cap(cnode, CAP_BOOT_INFO_FRAME,
-                     cap_frame_new(o->bi_frame, FRAME_SIZE_4K, VM_READ_ONLY, false, bootinfo, 1));
-    roottask_put_cap(cnode, CAP_INIT_THREAD_IPC_BUFFER, ipc);
-    roottask_put_cap(cnode, CAP_DOMAIN, cap_control_new(CAP_TYPE_DOMAIN));
-    t->slots[TCB_CTABLE].cap = roottask_cnode_cap(o->cnode);
-    t->slots[TCB_VTABLE].cap = vspace;
-    t->slots[TCB_BUFFER].cap = ipc;
+    cap_t ipc = cap_frame_new(o->ipc_frame, FRAME_SIZE_4K, VM_READ_WRITE, false, ipc_buffer,
+                              ROOTTASK_ASID);
+    roottask_put_cap(w, CAP_INIT_THREAD_TCB, cap_thread_new(o->tcb));
+    roottask_put_cap(w, CAP_INIT_THREAD_CNODE, roottask_cnode_cap(o->cnode));
+    roottask_put_cap(w, CAP_INIT_THREAD_VSPACE, cap_pml4_new(o->pml4, ROOTTASK_ASID));
+    roottask_put_cap(w, CAP_IRQ_CONTROL, cap_control_new(CAP_TYPE_IRQ_CONTROL));
+    roottask_put_cap(w, CAP_ASID_CONTROL, cap_control_new(CAP_TYPE_ASID_CONTROL));
+    roottask_put_cap(w, CAP_INIT_THREAD_ASID_POOL, cap_asid_pool_new(o->asid_pool, 0));
+    roottask_put_cap(w, CAP_IO_PORT_CONTROL, cap_control_new(CAP_TYPE_IO_PORT_CONTROL));
+    roottask_put_cap(w, CAP_BOOT_INFO_FRAME,
+                     cap_frame_new(o->bi_frame, FRAME_SIZE_4K, VM_READ_ONLY, false, bootinfo,
+                                   ROOTTASK_ASID));
+    roottask_put_cap(w, CAP_INIT_THREAD_IPC_BUFFER, ipc);
+    roottask_put_cap(w, CAP_DOMAIN, cap_control_new(CAP_TYPE_DOMAIN));
 }
 
-/* Fills the bootinfo frame with what exists at this stage of the kernel: the capability
- * regions other than the empty one stay empty until the image and untypeds get capabilities. */
-static void roottask_fill_bootinfo(paddr_t frame, vptr_t ipc_buffer)
+/* Gives the TCB its CSpace root, VSpace root and IPC buffer: copies (children in the
+ * derivation tree) of the initial capabilities, as TCB_SetSpace would make them. */
+static void roottask_init_tcb_slots(cte_t *cnode, tcb_t *t)
 {
-    bootinfo_t *bi = paddr_to_kptr(frame);
-    bi->empty = (bi_slot_region_t){NUM_INITIAL_CAPS, BIT(BI_CNODE_SIZE_BITS)};
-    bi->user_image_frames = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
-    bi->user_image_paging = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
-    bi->untyped = (bi_slot_region_t){NUM_INITIAL_CAPS, NUM_INITIAL_CAPS};
+    cte_t *ipc = &cnode[CAP_INIT_THREAD_IPC_BUFFER];
+    cdt_insert(&cnode[CAP_INIT_THREAD_CNODE], &t->slots[TCB_CTABLE],
+               cnode[CAP_INIT_THREAD_CNODE].cap);
+    cdt_insert(&cnode[CAP_INIT_THREAD_VSPACE], &t->slots[TCB_VTABLE],
+               cnode[CAP_INIT_THREAD_VSPACE].cap);
+    cdt_insert(ipc, &t->slots[TCB_BUFFER], cap_set_mapping(ipc->cap, 0, 0));
+}
+
+/* The base address of the region entry i of a table at the given level covers. */
+static vptr_t table_entry_base(vptr_t table_base, unsigned i, enum vspace_level level)
+{
+    return table_base + ((vptr_t)i << (PAGE_BITS + 9 * level));
+}
+
+/* Capabilities for the paging structures below a table (the table at `level` covering
+ * table_base): PDPTs, PDs and PTs in walk order, then (frames == true) the frames. */
+static void roottask_cap_tables(cap_writer_t *w, paddr_t table, vptr_t table_base,
+                                enum vspace_level level, bool frames, const paddr_t skip[2])
+{
+    static const cap_type_t below[] = {CAP_TYPE_NULL, CAP_TYPE_PAGE_TABLE,
+                                       CAP_TYPE_PAGE_DIRECTORY, CAP_TYPE_PDPT};
+    const pte_t *e = paddr_to_kptr(table);
+    unsigned n = level == LEVEL_PML4 ? PML4_KERNEL_FIRST : PT_ENTRIES;
+    for (unsigned i = 0; i < n; i++) {
+        if (!(e[i] & PTE_PRESENT)) {
+            continue;
+        }
+        paddr_t pa = e[i] & PTE_ADDR_MASK;
+        vptr_t base = table_entry_base(table_base, i, level);
+        if (level == LEVEL_PT) {
+            if (frames && pa != skip[0] && pa != skip[1]) {
+                roottask_append_cap(w, cap_frame_new(pa, FRAME_SIZE_4K, VM_READ_WRITE, false,
+                                                     base, ROOTTASK_ASID));
+            }
+            continue;
+        }
+        if (!frames) {
+            roottask_append_cap(w, cap_paging_new(below[level], pa, base, ROOTTASK_ASID));
+        }
+        roottask_cap_tables(w, pa, base, level - 1, frames, skip);
+    }
+}
+
+/* Capabilities for the root task's paging structures and image frames (its IPC buffer and
+ * bootinfo frames have their own initial slots), recorded in the bootinfo. */
+static void roottask_cap_image(cap_writer_t *w, const roottask_objects_t *o, bootinfo_t *bi)
+{
+    const paddr_t skip[2] = {o->ipc_frame, o->bi_frame};
+    bi->user_image_paging.start = w->next;
+    roottask_cap_tables(w, o->pml4, 0, LEVEL_PML4, false, skip);
+    bi->user_image_paging.end = w->next;
+    bi->user_image_frames.start = w->next;
+    roottask_cap_tables(w, o->pml4, 0, LEVEL_PML4, true, skip);
+    bi->user_image_frames.end = w->next;
+}
+
+/* Fills the bootinfo fields that do not depend on the capabilities. */
+static void roottask_fill_bootinfo(bootinfo_t *bi, vptr_t ipc_buffer)
+{
     bi->node_id = 0;
     bi->num_nodes = 1;
     bi->num_iopt_levels = 0;
     bi->ipc_buffer = ipc_buffer;
     bi->init_thread_cnode_size_bits = BI_CNODE_SIZE_BITS;
     bi->init_thread_domain = 0;
+    bi->shared_frames = (bi_slot_region_t){0, 0};
+    bi->io_space_caps = (bi_slot_region_t){0, 0};
+    bi->extra_bi_pages = (bi_slot_region_t){0, 0};
 }
 
 /* Sets the initial user registers: entry point, stack, and rdi = the bootinfo address. */
@@ -174,7 +248,7 @@ static void roottask_init_context(tcb_t *t, vptr_t entry, vptr_t stack_top, vptr
     r[CTX_RDI] = bootinfo;
 }
 
-void boot_create_roottask(paddr_t start, paddr_t end)
+void boot_create_roottask(const boot_params_t *bp, paddr_t start, paddr_t end)
 {
     paddr_t pml4 = roottask_page();
     vspace_copy_kernel_mappings(pml4);
@@ -184,25 +258,32 @@ void boot_create_roottask(paddr_t start, paddr_t end)
     paddr_t ipc_frame = roottask_map_new(pml4, ipc_buffer, PTE_WRITE | PTE_NX);
     vptr_t bootinfo = ipc_buffer + PAGE_SIZE;
     paddr_t bi_frame = roottask_map_new(pml4, bootinfo, PTE_NX);
-    roottask_fill_bootinfo(bi_frame, ipc_buffer);
     for (unsigned i = 1; i <= ROOTTASK_STACK_PAGES; i++) {
         roottask_map_new(pml4, ROOTTASK_STACK_TOP - i * PAGE_SIZE, PTE_WRITE | PTE_NX);
     }
 
     roottask_objects_t o = {.pml4 = pml4, .ipc_frame = ipc_frame, .bi_frame = bi_frame};
-    o.tcb = boot_alloc(11);
+    o.tcb = boot_alloc(CAP_TCB_BITS);
     o.cnode = boot_alloc(BI_CNODE_SIZE_BITS + CNODE_SLOT_BITS);
     o.asid_pool = boot_alloc(PAGE_BITS);
     if (!o.tcb || !o.cnode || !o.asid_pool) {
         panic("out of memory for the root task's TCB, CNode and ASID pool");
     }
+    asid_boot_init(o.asid_pool, pml4);
+
+    bootinfo_t *bi = paddr_to_kptr(bi_frame);
+    roottask_fill_bootinfo(bi, ipc_buffer);
+    cte_t *cnode = paddr_to_kptr(o.cnode);
+    cap_writer_t w = {cnode, NUM_INITIAL_CAPS, NULL};
+    roottask_init_cspace(&w, &o, ipc_buffer, bootinfo);
+    roottask_cap_image(&w, &o, bi);
+    word_t empty = boot_create_untypeds(bp, cnode, w.last, bi, w.next);
+    bi->empty = (bi_slot_region_t){empty, BIT(BI_CNODE_SIZE_BITS)};
+
     tcb_t *t = paddr_to_kptr(o.tcb);
-    roottask_init_cspace(&o, t, ipc_buffer, bootinfo);
-    const u8 *image = paddr_to_kptr(start);
-    roottask_init_context(t, elf_entry(image), ROOTTASK_STACK_TOP, bootinfo);
-    t->vspace_root = pml4;
+    roottask_init_tcb_slots(cnode, t);
+    roottask_init_context(t, elf_entry(paddr_to_kptr(start)), ROOTTASK_STACK_TOP, bootinfo);
     t->ipc_buffer = ipc_buffer;
-    t->ipc_buffer_frame = ipc_frame;
     t->state = THREAD_RUNNING;
     const char *name = "rootserver";
     for (unsigned i = 0; name[i]; i++) {

@@ -5,6 +5,7 @@
 #include <gen/errors.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/cspace.h>
+#include <api/syscall_error.h>
 
 cap_t *tcb_cspace_root(tcb_t *t)
 {
@@ -58,4 +59,30 @@ lookup_result_t cspace_resolve(cap_t root, word_t cptr, word_t n_bits)
 lookup_result_t cspace_lookup_slot(tcb_t *t, word_t cptr)
 {
     return cspace_resolve(*tcb_cspace_root(t), cptr, 64);
+}
+
+word_t cspace_lookup_target(cap_t root, word_t index, word_t depth, bool is_source, cte_t **out)
+{
+    if (cap_type(root) != CAP_TYPE_CNODE) {
+        lookup_fault_t f = {seL4_InvalidRoot, 0, 0, 0};
+        return syscall_error_failed_lookup(is_source, f);
+    }
+    if (depth < 1 || depth > 64) {
+        return syscall_error_range(1, 64);
+    }
+    lookup_result_t r = cspace_resolve(root, index, depth);
+    if (!r.slot) {
+        return syscall_error_failed_lookup(is_source, r.fault);
+    }
+    if (r.bits_left != 0) {
+        lookup_fault_t f = {seL4_DepthMismatch, r.bits_left, 0, 0};
+        return syscall_error_failed_lookup(is_source, f);
+    }
+    *out = r.slot;
+    return seL4_NoError;
+}
+
+cte_t *cnode_slots(cap_t cnode)
+{
+    return paddr_to_kptr(cap_paddr(cnode));
 }

@@ -1,10 +1,5 @@
 /* The memory functions a freestanding C compiler may call for struct copies and zeroing. */
-#include <types.h>
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memset(void *dst, int c, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
+#include <kernel/string.h>
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -16,9 +11,17 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     return dst;
 }
 
+/* Zeroing whole objects is the common case (Retype): word stores when dst and n allow. */
 void *memset(void *dst, int c, size_t n)
 {
     u8 *d = dst;
+    if (c == 0 && IS_ALIGNED((uintptr_t)d | n, 3)) {
+        u64 *w = dst;
+        for (size_t i = 0; i < n / 8; i++) {
+            w[i] = 0;
+        }
+        return dst;
+    }
     while (n--) {
         *d++ = (u8)c;
     }

@@ -2,6 +2,7 @@
 #include <object/tcb.h>
 #include <arch/x86_64/machine/cpu.h>
 #include <arch/x86_64/machine/cpu_init.h>
+#include <arch/x86_64/object/asid.h>
 #include <arch/x86_64/object/vspace.h>
 
 tcb_t *ks_cur_thread;
@@ -16,10 +17,12 @@ void thread_suspend(tcb_t *t)
 
 word_t *tcb_ipc_buffer_words(tcb_t *t)
 {
-    if (!t->ipc_buffer_frame) {
+    cap_t frame = t->slots[TCB_BUFFER].cap;
+    if (cap_type(frame) != CAP_TYPE_FRAME || cap_frame_is_device(frame)) {
         return NULL;
     }
-    return paddr_to_kptr(t->ipc_buffer_frame + (t->ipc_buffer & MASK(PAGE_BITS)));
+    word_t offset = t->ipc_buffer & MASK(frame_size_bits(cap_frame_size(frame)));
+    return paddr_to_kptr(cap_paddr(frame) + offset);
 }
 
 void thread_tls_changed(tcb_t *t)
@@ -55,7 +58,9 @@ void thread_return_to_user(void)
     if (!t || t->state != THREAD_RUNNING) {
         thread_idle();
     }
-    vspace_activate(t->vspace_root);
+    u16 asid;
+    paddr_t root = asid_thread_vspace(t, &asid);
+    vspace_activate(root);
     cpu_set_entry_stack((word_t)&t->context.regs[CTX_N_PUSHED]);
     thread_load_tls(t);
     arch_restore_user_context(&t->context);

@@ -1,0 +1,139 @@
+/*
+ * Deletion and revocation (see delete.h for the zombie scheme). Invariant: a zombie's object is
+ * reachable only through the zombie (its last capability became the zombie), so no lookup can
+ * reach the slots being emptied, and slots [remaining, size) of its object are empty.
+ */
+#include <gen/errors.h>
+#include <arch/x86_64/object/arch_object.h>
+#include <arch/x86_64/object/vspace.h>
+#include <kernel/delete.h>
+#include <kernel/preempt.h>
+#include <object/cdt.h>
+#include <object/tcb.h>
+
+/* True for the objects that hold capabilities and so need a zombie when finalised. */
+static bool cap_is_container(cap_t c)
+{
+    return cap_type(c) == CAP_TYPE_CNODE || cap_type(c) == CAP_TYPE_THREAD;
+}
+
+/* The slots of a zombie's object. */
+static cte_t *zombie_slots(cap_t z)
+{
+    if (cap_zombie_type(z) == ZOMBIE_TYPE_TCB) {
+        return ((tcb_t *)paddr_to_kptr(cap_paddr(z)))->slots;
+    }
+    return paddr_to_kptr(cap_paddr(z));
+}
+
+/* Stops a thread whose last capability is going: it never runs again, and nothing keeps a
+ * pointer to it. */
+static void tcb_finalise(tcb_t *t)
+{
+    thread_suspend(t);
+    thread_tls_changed(t);
+    if (ks_cur_thread == t) {
+        ks_cur_thread = NULL;
+    }
+}
+
+/* The zombie that replaces the last capability to a CNode or TCB. */
+static cap_t container_to_zombie(cap_t c)
+{
+    if (cap_type(c) == CAP_TYPE_THREAD) {
+        tcb_finalise(paddr_to_kptr(cap_paddr(c)));
+        return cap_zombie_new(cap_paddr(c), ZOMBIE_TYPE_TCB, TCB_N_SLOTS);
+    }
+    return cap_zombie_new(cap_paddr(c), cap_cnode_radix(c), BIT(cap_cnode_radix(c)));
+}
+
+/* Undoes what deleting a capability that holds no slots must undo (unmapping frames and
+ * paging structures, releasing ASIDs). Endpoints, notifications, replies and IRQ handlers get
+ * their clean-up with IPC and interrupts. */
+static void cap_finalise_leaf(cap_t c, bool final)
+{
+    if (arch_cap_is_paging(c)) {
+        arch_finalise_cap(c, final);
+    }
+}
+
+/*
+ * Deletes the capability in s if that needs no zombie; otherwise turns it into one. Returns
+ * true if the slot is now empty.
+ */
+static bool cte_delete_or_zombify(cte_t *s)
+{
+    cap_t c = s->cap;
+    bool final = cdt_is_final(s);
+    if (final && cap_is_container(c)) {
+        s->cap = container_to_zombie(c);
+        return false;
+    }
+    cap_finalise_leaf(c, final);
+    cdt_remove(s);
+    return true;
+}
+
+/*
+ * One unit of work on the zombie in top: walks down the chain of zombies found in last
+ * remaining slots and empties one slot (or turns one capability into a zombie, or removes a
+ * finished nested zombie). Returns true when top's object holds no capability any more.
+ */
+static bool zombie_step(cte_t *top)
+{
+    cte_t *z = top;
+    for (;;) {
+        word_t n = cap_zombie_remaining(z->cap);
+        if (n == 0) {
+            if (z == top) {
+                return true;
+            }
+            cdt_remove(z);
+            return false;
+        }
+        cte_t *s = &zombie_slots(z->cap)[n - 1];
+        if (cap_is_null(s->cap)) {
+            z->cap = cap_with_word1(z->cap, n - 1);
+            return false;
+        }
+        if (cap_type(s->cap) != CAP_TYPE_ZOMBIE) {
+            cte_delete_or_zombify(s);
+            return false;
+        }
+        z = s;
+    }
+}
+
+exception_t cte_delete(cte_t *slot)
+{
+    for (;;) {
+        if (cap_is_null(slot->cap)) {
+            return seL4_NoError;
+        }
+        if (cap_type(slot->cap) != CAP_TYPE_ZOMBIE) {
+            if (cte_delete_or_zombify(slot)) {
+                return seL4_NoError;
+            }
+        } else if (zombie_step(slot)) {
+            cdt_remove(slot);
+            return seL4_NoError;
+        }
+        if (preempt_point()) {
+            return EXCEPTION_PREEMPTED;
+        }
+    }
+}
+
+exception_t cte_revoke(cte_t *slot)
+{
+    while (cdt_has_children(slot)) {
+        exception_t e = cte_delete(slot->mdb.next);
+        if (e != seL4_NoError) {
+            return e;
+        }
+        if (preempt_point()) {
+            return EXCEPTION_PREEMPTED;
+        }
+    }
+    return seL4_NoError;
+}
