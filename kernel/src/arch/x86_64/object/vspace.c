@@ -5,11 +5,11 @@
  * needs no flush of kernel translations.
  */
 #include <arch/x86_64/machine/cpu.h>
+#include <arch/x86_64/object/tlb.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/panic.h>
 #include <kernel/printf.h>
 
-#define PHYSMAP_MAX_GIB  64
 #define KERNEL_IMAGE_PTS 4 /* the kernel image may reach up to 8 MiB physical */
 
 typedef pte_t table_t[PT_ENTRIES] __attribute__((aligned(4096)));
@@ -20,6 +20,7 @@ static table_t kernel_pds_physmap[PHYSMAP_MAX_GIB];
 static table_t kernel_pdpt_image;
 static table_t kernel_pd_image;
 static table_t kernel_pts_image[KERNEL_IMAGE_PTS];
+static bool pat_present;
 
 extern char ki_start[], ki_end[], ki_text_end[], ki_rodata_end[];
 
@@ -61,17 +62,24 @@ bool vspace_map_4k(paddr_t pml4, vptr_t vaddr, paddr_t paddr, pte_t flags,
     return true;
 }
 
-pte_t *vspace_lookup_pte(paddr_t pml4, vptr_t vaddr)
+pte_t *vspace_lookup_slot(paddr_t pml4, vptr_t vaddr, enum vspace_level level, word_t *bits_left)
 {
     pte_t *t = paddr_to_kptr(pml4);
-    for (int level = LEVEL_PML4; level > LEVEL_PT; level--) {
-        pte_t e = t[vspace_index(vaddr, level)];
-        if (!(e & PTE_PRESENT) || (e & PTE_LARGE)) {
+    for (int l = LEVEL_PML4; l > (int)level; l--) {
+        pte_t e = t[vspace_index(vaddr, l)];
+        if (!pte_is_table(e)) {
+            *bits_left = vspace_entry_bits(l);
             return NULL;
         }
         t = pte_table(e);
     }
-    return &t[vspace_index(vaddr, LEVEL_PT)];
+    return &t[vspace_index(vaddr, level)];
+}
+
+pte_t *vspace_lookup_pte(paddr_t pml4, vptr_t vaddr)
+{
+    word_t bits_left;
+    return vspace_lookup_slot(pml4, vaddr, LEVEL_PT, &bits_left);
 }
 
 /* True for memory-map types that are RAM (the kernel window covers them). */
@@ -139,12 +147,41 @@ static void vspace_init_image(void)
         kptr_to_paddr(kernel_pdpt_image) | PTE_PRESENT | PTE_WRITE;
 }
 
+/*
+ * Programs the PAT so that the three attribute bits of a user mapping (PAT, PCD, PWT: seL4's
+ * WriteCombining 4, CacheDisabled 2, WriteThrough 1) pick WB, WT, UC-, UC and, for index 4,
+ * write combining. Entries 0-3 (all the kernel uses) keep their reset values.
+ */
+static void vspace_init_pat(void)
+{
+    u32 a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (!(d & BIT(16))) {
+        return; /* no PAT: the PAT bit of a mapping then selects by PCD/PWT alone */
+    }
+    const u64 wb = 6, wt = 4, uc_minus = 7, uc = 0, wc = 1;
+    u64 pat =
+        wb | wt << 8 | uc_minus << 16 | uc << 24 | wc << 32 | wt << 40 | uc_minus << 48 | uc << 56;
+    wrmsr(MSR_PAT, pat);
+    pat_present = true;
+}
+
+bool vspace_has_pat(void)
+{
+    return pat_present;
+}
+
 void vspace_init_kernel(const boot_params_t *bp)
 {
     vspace_init_physmap(bp);
     vspace_init_image();
+    if (kernel_pml4[PML4_ASID_SLOT] != 0) {
+        panic("PML4 slot %d is in the kernel window but keeps ASIDs", PML4_ASID_SLOT);
+    }
+    vspace_init_pat();
     write_cr3(kptr_to_paddr(kernel_pml4));
     write_cr4(read_cr4() | CR4_PGE);
+    tlb_init();
 }
 
 void vspace_copy_kernel_mappings(paddr_t pml4)
@@ -160,9 +197,22 @@ paddr_t vspace_kernel_pml4(void)
     return kptr_to_paddr(kernel_pml4);
 }
 
+/* The ASID slot holds (asid << 1) with the present bit clear. */
+u16 vspace_pml4_asid(paddr_t pml4)
+{
+    const pte_t *t = paddr_to_kptr(pml4);
+    return (t[PML4_ASID_SLOT] >> 1) & MASK(12);
+}
+
+void vspace_set_pml4_asid(paddr_t pml4, u16 asid)
+{
+    pte_t *t = paddr_to_kptr(pml4);
+    t[PML4_ASID_SLOT] = (pte_t)asid << 1;
+}
+
 void vspace_activate(paddr_t pml4)
 {
-    if ((read_cr3() & PTE_ADDR_MASK) != pml4) {
-        write_cr3(pml4);
+    if (pml4 != tlb_current_pml4()) {
+        tlb_activate(pml4, pml4 == kptr_to_paddr(kernel_pml4) ? 0 : vspace_pml4_asid(pml4));
     }
 }
