@@ -49,10 +49,11 @@ static void test_pending_methods(void)
     /* Each stub below names a method the kernel does not implement yet. */
     CHECK_EQ(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 10),
              seL4_IllegalOperation);
-    CHECK_EQ(seL4_CNode_Copy(seL4_CapInitThreadCNode, 20, 12, seL4_CapInitThreadCNode,
-                             seL4_CapInitThreadTCB, 12, seL4_AllRights),
+    CHECK_EQ(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, seL4_CapInitThreadTCB, 64),
              seL4_IllegalOperation);
-    CHECK_EQ(seL4_X86_Page_Unmap(seL4_CapInitThreadIPCBuffer), seL4_IllegalOperation);
+    CHECK_EQ(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x80, 0x80,
+                                          seL4_CapInitThreadCNode, 4095, 64),
+             seL4_IllegalOperation);
     CHECK_EQ(seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, seL4_CapInitThreadCNode, 20, 12, 0, 1, 0,
                                        0, 40),
              seL4_IllegalOperation);
@@ -67,8 +68,9 @@ DEFINE_TEST(INVOCATION0003, "methods the kernel does not implement yet give Ille
 
 static void test_empty_slot(void)
 {
-    /* Slot 100 of the root CNode is empty: invoking it is an invalid capability (index 0). */
-    seL4_X86_Page_GetAddress_t r = seL4_X86_Page_GetAddress(100);
+    /* The last slot of the root CNode is empty: invoking it is an invalid capability
+     * (index 0). */
+    seL4_X86_Page_GetAddress_t r = seL4_X86_Page_GetAddress(4095);
     CHECK_EQ(r.error, seL4_InvalidCapability);
     seL4_ErrorDetail_t d = seL4_GetErrorDetail();
     CHECK_EQ(d.error, seL4_InvalidCapability);
