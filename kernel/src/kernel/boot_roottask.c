@@ -115,8 +115,8 @@ static vptr_t roottask_load_image(paddr_t pml4, paddr_t start, paddr_t end)
  * derivation tree (one list in slot order). */
 typedef struct cap_writer {
     cte_t *cnode;
-    word_t next;  /* next free slot for the image's capabilities */
-    cte_t *last;  /* the last slot linked into the tree */
+    word_t next; /* next free slot for the image's capabilities */
+    cte_t *last; /* the last slot linked into the tree */
 } cap_writer_t;
 
 /* Puts an original capability into slot i of the root CNode. */
@@ -146,8 +146,8 @@ static cap_t roottask_cnode_cap(paddr_t cnode)
 static void roottask_init_cspace(cap_writer_t *w, const roottask_objects_t *o, vptr_t ipc_buffer,
                                  vptr_t bootinfo)
 {
-    cap_t ipc = cap_frame_new(o->ipc_frame, FRAME_SIZE_4K, VM_READ_WRITE, false, ipc_buffer,
-                              ROOTTASK_ASID);
+    cap_t ipc =
+        cap_frame_new(o->ipc_frame, FRAME_SIZE_4K, VM_READ_WRITE, false, ipc_buffer, ROOTTASK_ASID);
     roottask_put_cap(w, CAP_INIT_THREAD_TCB, cap_thread_new(o->tcb));
     roottask_put_cap(w, CAP_INIT_THREAD_CNODE, roottask_cnode_cap(o->cnode));
     roottask_put_cap(w, CAP_INIT_THREAD_VSPACE, cap_pml4_new(o->pml4, ROOTTASK_ASID));
@@ -155,9 +155,9 @@ static void roottask_init_cspace(cap_writer_t *w, const roottask_objects_t *o, v
     roottask_put_cap(w, CAP_ASID_CONTROL, cap_control_new(CAP_TYPE_ASID_CONTROL));
     roottask_put_cap(w, CAP_INIT_THREAD_ASID_POOL, cap_asid_pool_new(o->asid_pool, 0));
     roottask_put_cap(w, CAP_IO_PORT_CONTROL, cap_control_new(CAP_TYPE_IO_PORT_CONTROL));
-    roottask_put_cap(w, CAP_BOOT_INFO_FRAME,
-                     cap_frame_new(o->bi_frame, FRAME_SIZE_4K, VM_READ_ONLY, false, bootinfo,
-                                   ROOTTASK_ASID));
+    roottask_put_cap(
+        w, CAP_BOOT_INFO_FRAME,
+        cap_frame_new(o->bi_frame, FRAME_SIZE_4K, VM_READ_ONLY, false, bootinfo, ROOTTASK_ASID));
     roottask_put_cap(w, CAP_INIT_THREAD_IPC_BUFFER, ipc);
     roottask_put_cap(w, CAP_DOMAIN, cap_control_new(CAP_TYPE_DOMAIN));
 }
@@ -185,8 +185,8 @@ static vptr_t table_entry_base(vptr_t table_base, unsigned i, enum vspace_level 
 static void roottask_cap_tables(cap_writer_t *w, paddr_t table, vptr_t table_base,
                                 enum vspace_level level, bool frames, const paddr_t skip[2])
 {
-    static const cap_type_t below[] = {CAP_TYPE_NULL, CAP_TYPE_PAGE_TABLE,
-                                       CAP_TYPE_PAGE_DIRECTORY, CAP_TYPE_PDPT};
+    static const cap_type_t below[] = {CAP_TYPE_NULL, CAP_TYPE_PAGE_TABLE, CAP_TYPE_PAGE_DIRECTORY,
+                                       CAP_TYPE_PDPT};
     const pte_t *e = paddr_to_kptr(table);
     unsigned n = level == LEVEL_PML4 ? PML4_KERNEL_FIRST : PT_ENTRIES;
     for (unsigned i = 0; i < n; i++) {
@@ -197,8 +197,8 @@ static void roottask_cap_tables(cap_writer_t *w, paddr_t table, vptr_t table_bas
         vptr_t base = table_entry_base(table_base, i, level);
         if (level == LEVEL_PT) {
             if (frames && pa != skip[0] && pa != skip[1]) {
-                roottask_append_cap(w, cap_frame_new(pa, FRAME_SIZE_4K, VM_READ_WRITE, false,
-                                                     base, ROOTTASK_ASID));
+                roottask_append_cap(
+                    w, cap_frame_new(pa, FRAME_SIZE_4K, VM_READ_WRITE, false, base, ROOTTASK_ASID));
             }
             continue;
         }

@@ -46,8 +46,8 @@ static bool untyped_sink_add(untyped_sink_t *s, prange_t block, unsigned bits, b
 static bool untyped_sink_add_range(untyped_sink_t *s, prange_t r, bool device)
 {
     prange_t blocks[MAX_SPLIT_BLOCKS];
-    u32 n = memmap_split_pow2(r, CAP_MIN_UNTYPED_BITS, CAP_MAX_UNTYPED_BITS, blocks,
-                              MAX_SPLIT_BLOCKS);
+    u32 n =
+        memmap_split_pow2(r, CAP_MIN_UNTYPED_BITS, CAP_MAX_UNTYPED_BITS, blocks, MAX_SPLIT_BLOCKS);
     for (u32 i = 0; i < n; i++) {
         unsigned bits = __builtin_ctzl(prange_size(blocks[i]));
         if (!untyped_sink_add(s, blocks[i], bits, device)) {

@@ -77,26 +77,24 @@ static exception_t cnode_derive_into(cte_t *src, cte_t *dest, cap_t new_cap)
     return cnode_invoke_insert(derived, src, dest);
 }
 
-exception_t cnode_decode_copy(struct cte *slot, const invocation_t *inv,
-                              const cnode_copy_args_t *a)
+exception_t cnode_decode_copy(struct cte *slot, const invocation_t *inv, const cnode_copy_args_t *a)
 {
     (void)inv;
     cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root,
-                                      a->src_index, a->src_depth, &dest, &src);
+    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
+                                      a->src_depth, &dest, &src);
     if (e != seL4_NoError) {
         return e;
     }
     return cnode_derive_into(src, dest, cap_mask_rights(cap_rights_pack(a->rights), src->cap));
 }
 
-exception_t cnode_decode_mint(struct cte *slot, const invocation_t *inv,
-                              const cnode_mint_args_t *a)
+exception_t cnode_decode_mint(struct cte *slot, const invocation_t *inv, const cnode_mint_args_t *a)
 {
     (void)inv;
     cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root,
-                                      a->src_index, a->src_depth, &dest, &src);
+    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
+                                      a->src_depth, &dest, &src);
     if (e != seL4_NoError) {
         return e;
     }
@@ -108,13 +106,12 @@ exception_t cnode_decode_mint(struct cte *slot, const invocation_t *inv,
     return cnode_derive_into(src, dest, badged);
 }
 
-exception_t cnode_decode_move(struct cte *slot, const invocation_t *inv,
-                              const cnode_move_args_t *a)
+exception_t cnode_decode_move(struct cte *slot, const invocation_t *inv, const cnode_move_args_t *a)
 {
     (void)inv;
     cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root,
-                                      a->src_index, a->src_depth, &dest, &src);
+    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
+                                      a->src_depth, &dest, &src);
     if (e != seL4_NoError) {
         return e;
     }
@@ -126,8 +123,8 @@ exception_t cnode_decode_mutate(struct cte *slot, const invocation_t *inv,
 {
     (void)inv;
     cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root,
-                                      a->src_index, a->src_depth, &dest, &src);
+    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
+                                      a->src_depth, &dest, &src);
     if (e != seL4_NoError) {
         return e;
     }

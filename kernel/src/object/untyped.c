@@ -39,8 +39,8 @@ static exception_t untyped_find_dest(const untyped_retype_args_t *a, cap_t *node
     cap_t found = a->root->cap;
     if (a->node_depth != 0) {
         cte_t *slot;
-        exception_t e = cspace_lookup_target(a->root->cap, a->node_index, a->node_depth, false,
-                                             &slot);
+        exception_t e =
+            cspace_lookup_target(a->root->cap, a->node_index, a->node_depth, false, &slot);
         if (e != seL4_NoError) {
             return e;
         }
@@ -108,13 +108,12 @@ exception_t untyped_decode_retype(struct cte *slot, const invocation_t *inv,
         return e;
     }
     word_t object_bits = object_size_bits(a->type, a->size_bits);
-    untyped_plan_t p = untyped_plan(slot->cap, cdt_has_children(slot), object_bits,
-                                    a->num_objects);
+    untyped_plan_t p = untyped_plan(slot->cap, cdt_has_children(slot), object_bits, a->num_objects);
     if (!p.fits) {
         return syscall_error_not_enough_memory(p.bytes_left);
     }
-    bool is_frame = a->type == OBJ_X86_4K || a->type == OBJ_X86_LARGE_PAGE ||
-                    a->type == OBJ_X64_HUGE_PAGE;
+    bool is_frame =
+        a->type == OBJ_X86_4K || a->type == OBJ_X86_LARGE_PAGE || a->type == OBJ_X64_HUGE_PAGE;
     if (cap_untyped_is_device(slot->cap) && !is_frame && a->type != OBJ_UNTYPED) {
         return syscall_error_invalid_argument(1);
     }
