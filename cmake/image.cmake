@@ -2,30 +2,7 @@
 # tools/run.py. Included from the top level after the kernel, the root tasks and tools/
 # (which defines SEL4ISH_RUNNER and sel4ish_add_runner_test()).
 
-find_program(GRUB_MKRESCUE grub-mkrescue)
-set(SEL4ISH_KERNEL_CMDLINE "" CACHE STRING "Kernel command line in boot images")
-
-# sel4ish_iso(<name> <roottask target>): builds <name>.iso, a GRUB rescue image that boots the
-# kernel with Multiboot2 and passes the root task as a module.
-function(sel4ish_iso name roottask)
-    set(dir ${CMAKE_BINARY_DIR}/iso/${name})
-    set(iso ${CMAKE_BINARY_DIR}/${name}.iso)
-    file(MAKE_DIRECTORY ${dir}/boot/grub)
-    file(WRITE ${dir}/boot/grub/grub.cfg
-        "set timeout=0\nset default=0\n"
-        "menuentry \"sel4ish\" {\n"
-        "    multiboot2 /boot/kernel.elf ${SEL4ISH_KERNEL_CMDLINE}\n"
-        "    module2 /boot/roottask.elf roottask\n"
-        "    boot\n}\n")
-    add_custom_command(OUTPUT ${iso}
-        COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:kernel> ${dir}/boot/kernel.elf
-        COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:${roottask}> ${dir}/boot/roottask.elf
-        COMMAND ${GRUB_MKRESCUE} -o ${iso} ${dir} > ${CMAKE_BINARY_DIR}/iso/${name}.log 2>&1
-        DEPENDS kernel ${roottask}
-        COMMENT "GRUB rescue image ${name}.iso"
-        VERBATIM)
-    add_custom_target(${name}-iso ALL DEPENDS ${iso})
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run.cmake) # sel4ish_iso(), GRUB_MKRESCUE
 
 if(NOT GRUB_MKRESCUE)
     message(WARNING "grub-mkrescue not found: no ISO images (run tools/setup.sh)")
