@@ -340,6 +340,26 @@ static void cspace_cycle(void)
 DEFINE_TEST(CSPACE0008, "a CNode holding itself: lookups end after 64 bits; revoke reclaims it",
             cspace_cycle);
 
+static void cspace_self_held_last_cap(void)
+{
+    /* The only capability left to a CNode is stored inside that CNode (at its slot 0, and then
+     * at slot 3): revoking the untyped must still tear it down and terminate. */
+    for (seL4_Word at = 0; at < 4; at += 3) {
+        seL4_CPtr u = test_untyped(12), c = test_slot(), x = test_slot();
+        CHECK_EQ(seL4_Untyped_Retype(u, seL4_CapTableObject, 4, ROOT, 0, 0, c, 1), seL4_NoError);
+        seL4_Word pa = frame_into(c, 5, 4);
+        CHECK(pa != 0);
+        CHECK_EQ(seL4_CNode_Copy(c, at, 4, ROOT, c, D, seL4_AllRights), seL4_NoError);
+        CHECK_EQ(seL4_CNode_Delete(ROOT, c, D), seL4_NoError);
+        CHECK_EQ(test_probe(c), seL4_InvalidCapability);
+        CHECK_EQ(seL4_CNode_Revoke(ROOT, u, D), seL4_NoError);
+        /* Everything made from the untyped is gone: all of it can be retyped again. */
+        CHECK_EQ(seL4_Untyped_Retype(u, seL4_UntypedObject, 12, ROOT, 0, 0, x, 1), seL4_NoError);
+    }
+}
+DEFINE_TEST(CSPACE0012, "a CNode whose last capability is inside itself is torn down by Revoke",
+            cspace_self_held_last_cap);
+
 static void cspace_broken_chain(void)
 {
     two_level_t t;

@@ -92,7 +92,10 @@ static bool zombie_step(cte_t *top)
             return false;
         }
         cte_t *s = &zombie_slots(z->cap)[n - 1];
-        if (cap_is_null(s->cap)) {
+        /* Empty, or the zombie's own slot (its last capability was stored inside the object
+         * itself, reached by Revoke of an untyped): nothing to delete there. The zombie's own
+         * slot is emptied when the zombie is done. */
+        if (cap_is_null(s->cap) || s == z) {
             z->cap = cap_with_word1(z->cap, n - 1);
             return false;
         }
