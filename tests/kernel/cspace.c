@@ -360,6 +360,26 @@ static void cspace_self_held_last_cap(void)
 DEFINE_TEST(CSPACE0012, "a CNode whose last capability is inside itself is torn down by Revoke",
             cspace_self_held_last_cap);
 
+static void cspace_mutually_held_caps(void)
+{
+    /* Two CNodes whose only capabilities are held by each other, and a third in a chain
+     * through them: revoking the untyped tears all of them down and terminates. */
+    seL4_CPtr u = test_untyped(12), c1 = test_slot(), c2 = test_slot(), c3 = test_slot();
+    seL4_CPtr x = test_slot();
+    CHECK_EQ(seL4_Untyped_Retype(u, seL4_CapTableObject, 3, ROOT, 0, 0, c1, 1), seL4_NoError);
+    CHECK_EQ(seL4_Untyped_Retype(u, seL4_CapTableObject, 3, ROOT, 0, 0, c2, 1), seL4_NoError);
+    CHECK_EQ(seL4_Untyped_Retype(u, seL4_CapTableObject, 3, ROOT, 0, 0, c3, 1), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Move(c1, 2, 3, ROOT, c2, D), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Move(c1, 5, 3, ROOT, c3, D), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Copy(ROOT, c2, D, c1, 2, 3, seL4_AllRights), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Move(c2, 0, 3, ROOT, c1, D), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Delete(ROOT, c2, D), seL4_NoError);
+    CHECK_EQ(seL4_CNode_Revoke(ROOT, u, D), seL4_NoError);
+    CHECK_EQ(seL4_Untyped_Retype(u, seL4_UntypedObject, 12, ROOT, 0, 0, x, 1), seL4_NoError);
+}
+DEFINE_TEST(CSPACE0013, "CNodes holding each other's last capabilities are torn down by Revoke",
+            cspace_mutually_held_caps);
+
 static void cspace_broken_chain(void)
 {
     two_level_t t;

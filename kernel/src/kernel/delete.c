@@ -92,10 +92,11 @@ static bool zombie_step(cte_t *top)
             return false;
         }
         cte_t *s = &zombie_slots(z->cap)[n - 1];
-        /* Empty, or the zombie's own slot (its last capability was stored inside the object
-         * itself, reached by Revoke of an untyped): nothing to delete there. The zombie's own
-         * slot is emptied when the zombie is done. */
-        if (cap_is_null(s->cap) || s == z) {
+        /* Empty, or top's own slot: objects whose last capabilities hold each other (a CNode
+         * holding its own, or C1 and C2 holding each other's, reached by Revoke of their
+         * untyped) lead the walk back to top, which every such cycle passes through. Nothing
+         * to delete there: top's slot is emptied when top is done. */
+        if (cap_is_null(s->cap) || s == top) {
             z->cap = cap_with_word1(z->cap, n - 1);
             return false;
         }
