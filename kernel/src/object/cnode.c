@@ -77,62 +77,79 @@ static exception_t cnode_derive_into(cte_t *src, cte_t *dest, cap_t new_cap)
     return cnode_invoke_insert(derived, src, dest);
 }
 
-exception_t cnode_decode_copy(struct cte *slot, const invocation_t *inv, const cnode_copy_args_t *a)
+/* The slot arguments Copy, Mint, Move and Mutate share, taken from their argument structs. */
+typedef struct cnode_pair_args {
+    word_t dest_index, dest_depth;
+    const cte_t *src_root;
+    word_t src_index, src_depth;
+} cnode_pair_args_t;
+
+#define CNODE_PAIR_ARGS(a)                                                                         \
+    ((cnode_pair_args_t){(a)->dest_index, (a)->dest_depth, (a)->src_root, (a)->src_index,          \
+                         (a)->src_depth})
+
+/* Copy (mint false) and Mint: a derived capability with reduced rights (and for Mint the
+ * badge or guard from badge) placed as a child of the source. */
+static exception_t cnode_decode_insert(cte_t *cnode, cnode_pair_args_t p, cap_rights_t rights,
+                                       bool mint, word_t badge)
 {
-    (void)inv;
     cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
-                                      a->src_depth, &dest, &src);
+    exception_t e = cnode_lookup_pair(cnode, p.dest_index, p.dest_depth, p.src_root, p.src_index,
+                                      p.src_depth, &dest, &src);
     if (e != seL4_NoError) {
         return e;
     }
-    return cnode_derive_into(src, dest, cap_mask_rights(cap_rights_pack(a->rights), src->cap));
+    cap_t cap = cap_mask_rights(cap_rights_pack(rights), src->cap);
+    if (mint) {
+        cap = cap_update_data(false, badge, cap);
+        if (cap_is_null(cap)) {
+            return seL4_IllegalOperation;
+        }
+    }
+    return cnode_derive_into(src, dest, cap);
+}
+
+/* Move (mutate false) and Mutate: the source capability moved to the destination, for Mutate
+ * with its badge or guard set from badge (a move may not change a badge: IllegalOperation). */
+static exception_t cnode_decode_relocate(cte_t *cnode, cnode_pair_args_t p, bool mutate,
+                                         word_t badge)
+{
+    cte_t *dest, *src;
+    exception_t e = cnode_lookup_pair(cnode, p.dest_index, p.dest_depth, p.src_root, p.src_index,
+                                      p.src_depth, &dest, &src);
+    if (e != seL4_NoError) {
+        return e;
+    }
+    cap_t cap = mutate ? cap_update_data(true, badge, src->cap) : src->cap;
+    if (cap_is_null(cap)) {
+        return seL4_IllegalOperation;
+    }
+    return cnode_invoke_move(cap, src, dest);
+}
+
+exception_t cnode_decode_copy(struct cte *slot, const invocation_t *inv, const cnode_copy_args_t *a)
+{
+    (void)inv;
+    return cnode_decode_insert(slot, CNODE_PAIR_ARGS(a), a->rights, false, 0);
 }
 
 exception_t cnode_decode_mint(struct cte *slot, const invocation_t *inv, const cnode_mint_args_t *a)
 {
     (void)inv;
-    cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
-                                      a->src_depth, &dest, &src);
-    if (e != seL4_NoError) {
-        return e;
-    }
-    cap_t masked = cap_mask_rights(cap_rights_pack(a->rights), src->cap);
-    cap_t badged = cap_update_data(false, a->badge, masked);
-    if (cap_is_null(badged)) {
-        return seL4_IllegalOperation;
-    }
-    return cnode_derive_into(src, dest, badged);
+    return cnode_decode_insert(slot, CNODE_PAIR_ARGS(a), a->rights, true, a->badge);
 }
 
 exception_t cnode_decode_move(struct cte *slot, const invocation_t *inv, const cnode_move_args_t *a)
 {
     (void)inv;
-    cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
-                                      a->src_depth, &dest, &src);
-    if (e != seL4_NoError) {
-        return e;
-    }
-    return cnode_invoke_move(src->cap, src, dest);
+    return cnode_decode_relocate(slot, CNODE_PAIR_ARGS(a), false, 0);
 }
 
 exception_t cnode_decode_mutate(struct cte *slot, const invocation_t *inv,
                                 const cnode_mutate_args_t *a)
 {
     (void)inv;
-    cte_t *dest, *src;
-    exception_t e = cnode_lookup_pair(slot, a->dest_index, a->dest_depth, a->src_root, a->src_index,
-                                      a->src_depth, &dest, &src);
-    if (e != seL4_NoError) {
-        return e;
-    }
-    cap_t mutated = cap_update_data(true, a->badge, src->cap);
-    if (cap_is_null(mutated)) {
-        return seL4_IllegalOperation;
-    }
-    return cnode_invoke_move(mutated, src, dest);
+    return cnode_decode_relocate(slot, CNODE_PAIR_ARGS(a), true, a->badge);
 }
 
 /* Rotate: pivot's capability goes to dest, src's to the pivot slot (a swap if src is dest). */
