@@ -698,7 +698,7 @@ static void cnode_not_a_cnode(void)
     seL4_CPtr ep = test_object(seL4_EndpointObject, 0), u = test_untyped(12);
     /* CNode methods on other capabilities: IllegalOperation. */
     CHECK_EQ(seL4_CNode_Copy(f, d, D, ROOT, f, D, seL4_AllRights), seL4_IllegalOperation);
-    CHECK_EQ(seL4_CNode_Delete(ep, 0, D), seL4_IllegalOperation);
+    CHECK_EQ(seL4_CNode_Delete(seL4_CapInitThreadASIDPool, 0, D), seL4_IllegalOperation);
     CHECK_EQ(seL4_CNode_Revoke(u, u, D), seL4_IllegalOperation);
     CHECK_EQ(seL4_CNode_Move(seL4_CapInitThreadTCB, d, D, ROOT, f, D), seL4_IllegalOperation);
     /* Other objects' methods on a CNode: IllegalOperation. */

@@ -47,10 +47,6 @@ DEFINE_TEST(INVOCATION0002, "TCB_SetTLSBase moves %fs; a non-canonical base is s
 static void test_pending_methods(void)
 {
     /* Each stub below names a method the kernel does not implement yet. */
-    CHECK_EQ(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 10),
-             seL4_IllegalOperation);
-    CHECK_EQ(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, seL4_CapInitThreadTCB, 64),
-             seL4_IllegalOperation);
     CHECK_EQ(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x80, 0x80,
                                           seL4_CapInitThreadCNode, 4095, 64),
              seL4_IllegalOperation);

@@ -78,6 +78,12 @@ seL4_CPtr test_cnode(seL4_Word radix)
 
 seL4_Error test_probe(seL4_CPtr slot)
 {
+    /* Invoking an endpoint, notification or reply capability is IPC (it could block): ask the
+     * kernel for the type instead (seL4's capability type numbers 4, 6 and 8). */
+    seL4_Uint32 type = seL4_DebugCapIdentify(slot);
+    if (type == 4 || type == 6 || type == 8) {
+        return seL4_IllegalOperation;
+    }
     seL4_MessageInfo_t info = seL4_Call(slot, seL4_MessageInfo_new(InvalidInvocation, 0, 0, 0));
     return (seL4_Error)seL4_MessageInfo_get_label(info);
 }

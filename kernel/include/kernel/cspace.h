@@ -5,13 +5,7 @@
 #include <object/cnode.h>
 #include <object/tcb.h>
 
-/* Why a lookup failed, with seL4's details (reported to user level as a lookup failure). */
-typedef struct lookup_fault {
-    word_t type;        /* seL4_NoFailure, seL4_InvalidRoot, seL4_MissingCapability, ... */
-    word_t bits_left;   /* bits of the pointer not yet resolved when it failed */
-    word_t guard_found; /* GuardMismatch: the guard the CNode holds */
-    word_t bits_found;  /* DepthMismatch: bits the level needs; GuardMismatch: guard size */
-} lookup_fault_t;
+/* lookup_fault_t (why a lookup failed) is defined in object/tcb.h: a TCB records one. */
 
 typedef struct lookup_result {
     cte_t *slot;      /* the slot found, or NULL with fault set */

@@ -21,3 +21,7 @@ exception_t cte_delete(cte_t *slot);
 /* Deletes every descendant of the capability in slot (the capability itself stays).
  * Returns seL4_NoError when none is left, or EXCEPTION_PREEMPTED (progress kept). */
 exception_t cte_revoke(cte_t *slot);
+
+/* Deletes a capability that never needs a zombie (reply, endpoint, notification, frame...),
+ * finalising its object if it was the last one. Cannot be preempted. */
+void cte_delete_one(cte_t *slot);

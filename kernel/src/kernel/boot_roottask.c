@@ -16,6 +16,7 @@
 #include <object/cap.h>
 #include <object/cnode.h>
 #include <object/cdt.h>
+#include <kernel/sched.h>
 #include <object/tcb.h>
 #include <arch/x86_64/object/asid.h>
 
@@ -248,6 +249,24 @@ static void roottask_init_context(tcb_t *t, vptr_t entry, vptr_t stack_top, vptr
     r[CTX_RDI] = bootinfo;
 }
 
+/* Makes the root task's thread the running thread: maximum priority and maximum controlled
+ * priority (seL4_MaxPrio), a master reply capability, the FPU's power-on state. */
+static void roottask_init_thread(tcb_t *t)
+{
+    const char *name = "rootserver";
+    for (unsigned i = 0; name[i]; i++) {
+        t->name[i] = name[i];
+    }
+    t->priority = SCHED_MAX_PRIO;
+    t->mcp = SCHED_MAX_PRIO;
+    t->time_slice = SCHED_TIME_SLICE;
+    fpu_state_init(&t->fpu);
+    cdt_insert_root(NULL, &t->slots[TCB_REPLY], cap_reply_new(kptr_to_paddr(t), true, true));
+    sched_debug_add(t);
+    t->state = THREAD_RUNNING;
+    ks_cur_thread = t;
+}
+
 void boot_create_roottask(const boot_params_t *bp, paddr_t start, paddr_t end)
 {
     paddr_t pml4 = roottask_page();
@@ -284,10 +303,5 @@ void boot_create_roottask(const boot_params_t *bp, paddr_t start, paddr_t end)
     roottask_init_tcb_slots(cnode, t);
     roottask_init_context(t, elf_entry(paddr_to_kptr(start)), ROOTTASK_STACK_TOP, bootinfo);
     t->ipc_buffer = ipc_buffer;
-    t->state = THREAD_RUNNING;
-    const char *name = "rootserver";
-    for (unsigned i = 0; name[i]; i++) {
-        t->name[i] = name[i];
-    }
-    ks_cur_thread = t;
+    roottask_init_thread(t);
 }

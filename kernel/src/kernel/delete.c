@@ -8,6 +8,9 @@
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/delete.h>
 #include <kernel/preempt.h>
+#include <kernel/sched.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
 #include <object/cdt.h>
 #include <object/tcb.h>
 
@@ -26,15 +29,14 @@ static cte_t *zombie_slots(cap_t z)
     return paddr_to_kptr(cap_paddr(z));
 }
 
-/* Stops a thread whose last capability is going: it never runs again, and nothing keeps a
- * pointer to it. */
+/* Stops a thread whose last capability is going: its IPC is cancelled, its notification
+ * unbound, and nothing but the current-thread pointer (until the next schedule) refers to it. */
 static void tcb_finalise(tcb_t *t)
 {
+    notification_unbind_tcb(t);
     thread_suspend(t);
-    thread_tls_changed(t);
-    if (ks_cur_thread == t) {
-        ks_cur_thread = NULL;
-    }
+    thread_release_cpu_state(t);
+    sched_debug_remove(t);
 }
 
 /* The zombie that replaces the last capability to a CNode or TCB. */
@@ -47,13 +49,20 @@ static cap_t container_to_zombie(cap_t c)
     return cap_zombie_new(cap_paddr(c), cap_cnode_radix(c), BIT(cap_cnode_radix(c)));
 }
 
-/* Undoes what deleting a capability that holds no slots must undo (unmapping frames and
- * paging structures, releasing ASIDs). Endpoints, notifications, replies and IRQ handlers get
- * their clean-up with IPC and interrupts. */
+/* Undoes what deleting a capability that holds no slots must undo: the last capability to an
+ * endpoint or notification restarts the threads waiting on it (and unbinds a notification);
+ * paging capabilities are unmapped and ASIDs released. Reply capabilities need nothing (their
+ * caller stays blocked, as in seL4). IRQ handlers get their clean-up with interrupts. */
 static void cap_finalise_leaf(cap_t c, bool final)
 {
     if (arch_cap_is_paging(c)) {
         arch_finalise_cap(c, final);
+    } else if (final && cap_type(c) == CAP_TYPE_ENDPOINT) {
+        endpoint_cancel_all(endpoint_from_cap(c));
+    } else if (final && cap_type(c) == CAP_TYPE_NOTIFICATION) {
+        notification_t *n = notification_from_cap(c);
+        notification_unbind(n);
+        notification_cancel_all(n);
     }
 }
 
@@ -105,6 +114,14 @@ static bool zombie_step(cte_t *top)
             return false;
         }
         z = s;
+    }
+}
+
+void cte_delete_one(cte_t *slot)
+{
+    if (!cap_is_null(slot->cap)) {
+        cap_finalise_leaf(slot->cap, cdt_is_final(slot));
+        cdt_remove(slot);
     }
 }
 

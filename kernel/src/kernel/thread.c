@@ -1,18 +1,143 @@
-/* Leaving the kernel: loading the chosen thread's address space and context, or idling. */
-#include <object/tcb.h>
+/*
+ * Threads: suspend and resume, cancelling blocked IPC, restart addresses, message registers,
+ * and leaving the kernel (schedule, then load the chosen thread's address space and context).
+ */
 #include <arch/x86_64/machine/cpu.h>
 #include <arch/x86_64/machine/cpu_init.h>
+#include <arch/x86_64/machine/fpu.h>
 #include <arch/x86_64/object/asid.h>
 #include <arch/x86_64/object/vspace.h>
+#include <kernel/delete.h>
+#include <kernel/ipc.h>
+#include <kernel/sched.h>
+#include <object/cdt.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
+#include <object/tcb.h>
 
-tcb_t *ks_cur_thread;
+/* Vector recorded when a thread's RIP is where it must resume (no system call to redo). */
+#define VECTOR_NONE 0x200
 
 /* The thread whose TLS bases are loaded in the MSRs, so a switch back needs no reload. */
 static tcb_t *loaded_tls_thread;
 
+/* Context indices of MR0..MR3 (r10, r8, r9, r15). */
+static const unsigned msg_registers[4] = {CTX_R10, CTX_R8, CTX_R9, CTX_R15};
+
+void tcb_ep_append(tcb_queue_t *q, tcb_t *t)
+{
+    t->ep_next = NULL;
+    t->ep_prev = q->tail;
+    if (q->tail) {
+        q->tail->ep_next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+}
+
+void tcb_ep_remove(tcb_queue_t *q, tcb_t *t)
+{
+    if (t->ep_prev) {
+        t->ep_prev->ep_next = t->ep_next;
+    } else {
+        q->head = t->ep_next;
+    }
+    if (t->ep_next) {
+        t->ep_next->ep_prev = t->ep_prev;
+    } else {
+        q->tail = t->ep_prev;
+    }
+    t->ep_next = t->ep_prev = NULL;
+}
+
+word_t thread_restart_ip(const tcb_t *t)
+{
+    word_t ip = t->context.regs[CTX_RIP];
+    return t->context.regs[CTX_VECTOR] == VECTOR_SYSCALL ? ip - 2 : ip;
+}
+
+void thread_activate_restart(tcb_t *t)
+{
+    t->context.regs[CTX_RIP] = thread_restart_ip(t);
+    t->context.regs[CTX_VECTOR] = VECTOR_NONE;
+    t->state = THREAD_RUNNING;
+}
+
+void thread_forget_syscall(tcb_t *t)
+{
+    t->context.regs[CTX_VECTOR] = VECTOR_NONE;
+}
+
+void thread_cancel_ipc(tcb_t *t)
+{
+    switch (t->state) {
+    case THREAD_BLOCKED_ON_SEND:
+    case THREAD_BLOCKED_ON_RECEIVE:
+        endpoint_cancel_ipc(t);
+        break;
+    case THREAD_BLOCKED_ON_NOTIFICATION:
+        notification_cancel_signal(t);
+        break;
+    case THREAD_BLOCKED_ON_REPLY: {
+        /* The reply capability the receiver holds is the only child of t's master. */
+        t->fault.type = FAULT_NULL;
+        cte_t *master = &t->slots[TCB_REPLY];
+        cte_t *child = master->mdb.next;
+        if (child && cdt_is_parent_of(master, child)) {
+            cte_delete_one(child);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 void thread_suspend(tcb_t *t)
 {
-    t->state = THREAD_INACTIVE;
+    thread_cancel_ipc(t);
+    if (t->state == THREAD_RUNNING) {
+        thread_forget_syscall(t);
+    }
+    thread_set_state(t, THREAD_INACTIVE);
+    sched_dequeue(t);
+}
+
+/* Gives t its master reply capability if its REPLY slot is empty (seL4's setupReplyMaster). */
+static void thread_setup_reply_master(tcb_t *t)
+{
+    cte_t *slot = &t->slots[TCB_REPLY];
+    if (cap_is_null(slot->cap)) {
+        cdt_insert_root(NULL, slot, cap_reply_new(kptr_to_paddr(t), true, true));
+    }
+}
+
+void thread_resume(tcb_t *t)
+{
+    if (!thread_is_stopped(t)) {
+        return;
+    }
+    thread_cancel_ipc(t);
+    thread_setup_reply_master(t);
+    thread_set_state(t, THREAD_RESTART);
+    sched_possible_switch_to(t);
+}
+
+/* RFLAGS bits user level may set: CF PF AF ZF SF TF DF OF, and ID. */
+#define RFLAGS_USER_MASK                                                                           \
+    (BIT(0) | BIT(2) | BIT(4) | BIT(6) | BIT(7) | BIT(8) | BIT(10) | BIT(11) | BIT(21))
+
+void thread_write_register(tcb_t *t, unsigned reg, word_t v)
+{
+    if (reg == CTX_RIP && v >= 0x0000800000000000ul && v < 0xffff800000000000ul) {
+        v = 0;
+    } else if (reg == CTX_RFLAGS) {
+        v = (v & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
+    } else if (reg == CTX_CS || reg == CTX_SS || reg >= CTX_N_PUSHED) {
+        return;
+    }
+    t->context.regs[reg] = v;
 }
 
 word_t *tcb_ipc_buffer_words(tcb_t *t)
@@ -25,11 +150,38 @@ word_t *tcb_ipc_buffer_words(tcb_t *t)
     return paddr_to_kptr(cap_paddr(frame) + offset);
 }
 
+word_t thread_get_mr(tcb_t *t, const word_t *buf, unsigned i)
+{
+    if (i < 4) {
+        return t->context.regs[msg_registers[i]];
+    }
+    return buf ? buf[1 + i] : 0;
+}
+
+bool thread_set_mr(tcb_t *t, word_t *buf, unsigned i, word_t v)
+{
+    if (i < 4) {
+        t->context.regs[msg_registers[i]] = v;
+        return true;
+    }
+    if (!buf) {
+        return false;
+    }
+    buf[1 + i] = v;
+    return true;
+}
+
 void thread_tls_changed(tcb_t *t)
 {
     if (loaded_tls_thread == t) {
         loaded_tls_thread = NULL;
     }
+}
+
+void thread_release_cpu_state(tcb_t *t)
+{
+    thread_tls_changed(t);
+    fpu_release(t);
 }
 
 /* Waits for an interrupt with nothing to run, in the kernel's own address space. */
@@ -54,14 +206,19 @@ static void thread_load_tls(tcb_t *t)
 
 void thread_return_to_user(void)
 {
+    sched_schedule();
     tcb_t *t = ks_cur_thread;
-    if (!t || t->state != THREAD_RUNNING) {
+    if (t == &ks_idle_thread) {
         thread_idle();
+    }
+    if (t->state == THREAD_RESTART) {
+        thread_activate_restart(t);
     }
     u16 asid;
     paddr_t root = asid_thread_vspace(t, &asid);
     vspace_activate(root);
     cpu_set_entry_stack((word_t)&t->context.regs[CTX_N_PUSHED]);
     thread_load_tls(t);
+    fpu_switch_to(t);
     arch_restore_user_context(&t->context);
 }

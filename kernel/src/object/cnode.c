@@ -9,6 +9,7 @@
 #include <kernel/cspace.h>
 #include <kernel/delete.h>
 #include <object/cdt.h>
+#include <object/endpoint.h>
 #include <object/objecttype.h>
 #include <object/tcb.h>
 
@@ -225,6 +226,32 @@ exception_t cnode_decode_revoke(struct cte *slot, const invocation_t *inv,
         return e;
     }
     return cte_revoke(target);
+}
+
+/* Aborts the queued sends that carry the badge of the endpoint capability c (an unbadged
+ * capability cancels nothing). */
+static exception_t cnode_invoke_cancel_badged_sends(cap_t c)
+{
+    if (cap_badge(c) != 0) {
+        endpoint_cancel_badged_sends(endpoint_from_cap(c), cap_badge(c));
+    }
+    return seL4_NoError;
+}
+
+exception_t cnode_decode_cancel_badged_sends(struct cte *slot, const invocation_t *inv,
+                                             const cnode_cancel_badged_sends_args_t *a)
+{
+    (void)inv;
+    cte_t *target;
+    exception_t e = cspace_lookup_target(slot->cap, a->index, a->depth, false, &target);
+    if (e != seL4_NoError) {
+        return e;
+    }
+    /* seL4's hasCancelSendRights: an endpoint capability with every right. */
+    if (cap_type(target->cap) != CAP_TYPE_ENDPOINT || cap_rights(target->cap) != CAP_RIGHTS_ALL) {
+        return seL4_IllegalOperation;
+    }
+    return cnode_invoke_cancel_badged_sends(target->cap);
 }
 
 /* Moves the caller's stored reply capability (if any) to dest; nothing to do without one. */

@@ -9,6 +9,7 @@
 #include <kernel/string.h>
 #include <object/cdt.h>
 #include <object/objecttype.h>
+#include <kernel/sched.h>
 #include <object/tcb.h>
 
 /* IRQControl answers both the generic methods and the x86 ones (IOAPIC, MSI). */
@@ -170,7 +171,8 @@ word_t object_size_bits(word_t type, word_t user_size)
     }
 }
 
-/* A new TCB: inactive, with a user context that starts with interrupts enabled. */
+/* A new TCB: inactive at priority 0, with a user context that starts with interrupts enabled
+ * and the FPU in its power-on state, known to the scheduler's debug list. */
 static cap_t tcb_create(paddr_t pa)
 {
     tcb_t *t = paddr_to_kptr(pa);
@@ -178,6 +180,9 @@ static cap_t tcb_create(paddr_t pa)
     t->context.regs[CTX_CS] = SEL_USER_CS;
     t->context.regs[CTX_SS] = SEL_USER_DS;
     t->state = THREAD_INACTIVE;
+    t->time_slice = SCHED_TIME_SLICE;
+    fpu_state_init(&t->fpu);
+    sched_debug_add(t);
     return cap_thread_new(pa);
 }
 

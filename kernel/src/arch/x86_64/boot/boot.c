@@ -1,5 +1,6 @@
 /* boot_main: the first C code. Console, CPU tables, loader information, kernel address space. */
 #include <arch/x86_64/layout.h>
+#include <arch/x86_64/machine/apic.h>
 #include <arch/x86_64/machine/cpu_init.h>
 #include <arch/x86_64/machine/pic.h>
 #include <arch/x86_64/machine/serial.h>
@@ -74,6 +75,7 @@ NORETURN void boot_main(u32 magic, u32 info)
     cpu_print_features();
     boot_parse_loader(magic, info, &boot_params);
     vspace_init_kernel(&boot_params);
+    apic_init();
     boot_print_summary(&boot_params);
     boot_kernel(&boot_params);
 }

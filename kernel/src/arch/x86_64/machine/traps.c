@@ -1,9 +1,15 @@
-/* Exceptions: kernel-mode ones are fatal and fully reported; user-mode ones stop the thread. */
+/* Exceptions and interrupts: kernel-mode exceptions are fatal and fully reported; user-mode
+ * ones become faults; the timer interrupt drives the scheduler. */
 #include <arch/x86_64/machine/context.h>
 #include <arch/x86_64/machine/cpu.h>
 #include <kernel/panic.h>
 #include <kernel/printf.h>
+#include <arch/x86_64/machine/apic.h>
+#include <kernel/ipc.h>
+#include <kernel/sched.h>
 #include <object/tcb.h>
+
+#define VECTOR_PAGE_FAULT 14
 
 static const char *const exception_names[32] = {"#DE divide error",
                                                 "#DB debug",
@@ -68,15 +74,26 @@ NORETURN void c_handle_kernel_trap(word_t *frame)
     machine_halt(false);
 }
 
-/* An interrupt no driver owns yet (the legacy PIC is masked, so only a stray one can come):
- * reported once per vector and otherwise ignored. */
+/* An interrupt: the timer tick drives round robin; a spurious interrupt needs nothing; any
+ * other vector has no driver yet (IRQ handlers come with the interrupt issue) and is reported
+ * once, then acknowledged. */
 static void trap_interrupt(word_t vector)
 {
     static u64 reported[256 / 64];
+    if (vector == APIC_TIMER_VECTOR) {
+        apic_timer_ack();
+        apic_eoi();
+        sched_timer_tick();
+        return;
+    }
+    if (vector == APIC_SPURIOUS_VECTOR) {
+        return;
+    }
     if (!(reported[vector / 64] & BIT(vector % 64))) {
         reported[vector / 64] |= BIT(vector % 64);
         kprintf("interrupt: vector %lu has no handler, ignored\n", vector);
     }
+    apic_eoi();
 }
 
 /* An interrupt taken while the kernel idled. */
@@ -86,8 +103,19 @@ NORETURN void c_handle_idle_interrupt(word_t vector)
     thread_return_to_user();
 }
 
-/* An exception or interrupt from user level. Until fault endpoints exist a faulting thread is
- * stopped with a report. */
+/* Records the fault an exception from user level means (seL4's layouts): a page fault is a
+ * VMFault (address, instruction fetch, error code), anything else a UserException. */
+static void trap_record_fault(tcb_t *t, word_t vector, word_t error)
+{
+    if (vector == VECTOR_PAGE_FAULT) {
+        t->fault = (fault_t){FAULT_VM, {read_cr2(), (error >> 4) & 1, error}};
+    } else {
+        t->fault = (fault_t){FAULT_USER_EXCEPTION, {vector, error, 0}};
+    }
+}
+
+/* An exception or interrupt from user level. An exception becomes a fault delivered to the
+ * thread's fault handler. */
 NORETURN void c_handle_user_trap(void)
 {
     tcb_t *t = ks_cur_thread;
@@ -95,14 +123,9 @@ NORETURN void c_handle_user_trap(void)
     word_t vector = r[CTX_VECTOR];
     if (vector >= 32) {
         trap_interrupt(vector);
-        thread_return_to_user();
+    } else {
+        trap_record_fault(t, vector, r[CTX_ERROR]);
+        fault_handle(t);
     }
-    kprintf("USER EXCEPTION: thread '%s' vector %lu (%s) error 0x%lx ip 0x%lx sp 0x%lx", t->name,
-            vector, exception_name(vector), r[CTX_ERROR], r[CTX_RIP], r[CTX_RSP]);
-    if (vector == 14) {
-        kprintf(" address 0x%lx", read_cr2());
-    }
-    kprintf(": thread stopped (no fault handler)\n");
-    thread_suspend(t);
     thread_return_to_user();
 }
