@@ -229,10 +229,11 @@ static void syscall_debug_cap_identify(tcb_t *t)
 static void syscall_debug_name_thread(tcb_t *t)
 {
     lookup_result_t lu = cspace_lookup_slot(t, t->context.regs[CTX_RDI]);
-    const char *name = (const char *)&tcb_ipc_buffer_words(t)[IPCBUF_MSG];
-    if (!lu.slot || cap_type(lu.slot->cap) != CAP_TYPE_THREAD || !tcb_ipc_buffer_words(t)) {
+    const word_t *buf = tcb_ipc_buffer_words(t);
+    if (!lu.slot || cap_type(lu.slot->cap) != CAP_TYPE_THREAD || !buf) {
         return;
     }
+    const char *name = (const char *)&buf[IPCBUF_MSG];
     tcb_t *target = paddr_to_kptr(cap_paddr(lu.slot->cap));
     unsigned i = 0;
     for (; i + 1 < sizeof(target->name) && name[i]; i++) {
