@@ -2,7 +2,8 @@
  * Notifications: a word of signal bits and a queue of waiting threads. Signalling ORs the
  * badge into the word, or hands it straight to the first waiter. A notification may be bound
  * to one TCB, which then also receives its signals while blocked on an endpoint.
- * States (seL4's): waiting (queue not empty, word 0), active (word not 0), idle.
+ * States (seL4's): waiting (queue not empty), active (a signal is pending: the word holds the
+ * OR of its badges, which may be 0 for unbadged signals), idle.
  */
 #pragma once
 
@@ -11,9 +12,23 @@
 
 typedef struct notification {
     tcb_queue_t queue;
-    word_t word;  /* signals not yet received */
-    tcb_t *bound; /* the TCB bound to it, or NULL */
+    word_t word;        /* badges of the signals not yet received */
+    word_t bound_state; /* the TCB bound to it (or 0) | NOTIFICATION_ACTIVE */
 } notification_t;
+
+#define NOTIFICATION_ACTIVE BIT(0) /* TCBs are 2 KiB aligned: bit 0 of the pointer is free */
+
+/* The TCB bound to n, or NULL. */
+static inline tcb_t *notification_bound(const notification_t *n)
+{
+    return (tcb_t *)(n->bound_state & ~NOTIFICATION_ACTIVE);
+}
+
+/* True if a signal is pending (seL4's active state), even one with badge 0. */
+static inline bool notification_is_active(const notification_t *n)
+{
+    return n->bound_state & NOTIFICATION_ACTIVE;
+}
 
 _Static_assert(sizeof(notification_t) <= 32, "a notification object is 2^5 bytes");
 

@@ -109,10 +109,12 @@ static inline bool thread_is_runnable(const tcb_t *t)
     return t->state == THREAD_RUNNING || t->state == THREAD_RESTART;
 }
 
-/* True if the thread is INACTIVE (never started, suspended or stopped by a fault). */
+/* seL4's isStopped: INACTIVE (never started, suspended, stopped by a fault) or blocked in
+ * IPC. Resume restarts such a thread's system call. */
 static inline bool thread_is_stopped(const tcb_t *t)
 {
-    return t->state == THREAD_INACTIVE;
+    return t->state == THREAD_INACTIVE ||
+           (t->state >= THREAD_BLOCKED_ON_RECEIVE && t->state <= THREAD_BLOCKED_ON_NOTIFICATION);
 }
 
 /* Sets t's state; if t is the current thread and can no longer run, a new one is chosen. */
@@ -146,9 +148,10 @@ void thread_set_priority(tcb_t *t, word_t prio);
 
 /*
  * Sets saved register reg (a CTX_* index; never CS or SS) of t to v made safe to return to
- * user level with: a non-canonical RIP becomes 0 (iretq would fault in the kernel), RFLAGS
- * keeps only the arithmetic flags, TF, DF and ID, with IF and bit 1 forced on (no IOPL, NT, VM,
- * AC or RF from user level). Every register write on behalf of user level goes through here.
+ * user level with: a non-canonical RIP or RSP becomes 0 (iretq would fault in the kernel; the
+ * thread faults at user level instead), RFLAGS keeps only CF PF AF ZF SF DF OF, with IF and
+ * bit 1 forced on (no TF, IOPL, NT, RF, VM, AC or ID from user level, as seL4). Every register
+ * write on behalf of user level goes through here.
  */
 void thread_write_register(tcb_t *t, unsigned reg, word_t v);
 

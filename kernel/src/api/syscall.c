@@ -180,7 +180,7 @@ static void syscall_recv(tcb_t *t, bool blocking)
     }
     if (cap_type(c) == CAP_TYPE_NOTIFICATION && can_read) {
         notification_t *n = notification_from_cap(c);
-        if (!n->bound || n->bound == t) {
+        if (!notification_bound(n) || notification_bound(n) == t) {
             notification_receive(n, t, blocking);
             return;
         }

@@ -226,8 +226,9 @@ void ipc_delete_caller_cap(tcb_t *t)
     }
 }
 
-/* Sets receiver's registers listed in regs from sender's first n message registers (a fault
- * reply), sanitised as TCB_WriteRegisters sanitises. */
+/* Sets receiver's registers listed in regs from sender's first min(n, length) message
+ * registers (a fault reply), sanitised as TCB_WriteRegisters sanitises. A FaultIP that is not
+ * written stays the restart address (the faulting instruction or system call). */
 static void ipc_copy_fault_reply(tcb_t *sender, tcb_t *receiver, const unsigned *regs, word_t n,
                                  word_t length)
 {
@@ -238,9 +239,9 @@ static void ipc_copy_fault_reply(tcb_t *sender, tcb_t *receiver, const unsigned 
     }
     for (word_t i = 0; i < count; i++) {
         thread_write_register(receiver, regs[i], thread_get_mr(sender, sbuf, i));
-    }
-    if (count > 0) {
-        thread_forget_syscall(receiver);
+        if (regs[i] == CTX_RIP) {
+            thread_forget_syscall(receiver); /* the new FaultIP is where it restarts */
+        }
     }
 }
 

@@ -124,13 +124,18 @@ void thread_resume(tcb_t *t)
     sched_possible_switch_to(t);
 }
 
-/* RFLAGS bits user level may set: CF PF AF ZF SF TF DF OF, and ID. */
-#define RFLAGS_USER_MASK                                                                           \
-    (BIT(0) | BIT(2) | BIT(4) | BIT(6) | BIT(7) | BIT(8) | BIT(10) | BIT(11) | BIT(21))
+/* RFLAGS bits user level may set (seL4's sanitiseRegister): CF PF AF ZF SF DF OF. */
+#define RFLAGS_USER_MASK (BIT(0) | BIT(2) | BIT(4) | BIT(6) | BIT(7) | BIT(10) | BIT(11))
+
+/* True for an address the CPU accepts in RIP or RSP: canonical lower or upper half. */
+static bool thread_address_canonical(word_t v)
+{
+    return v < 0x0000800000000000ul || v >= 0xffff800000000000ul;
+}
 
 void thread_write_register(tcb_t *t, unsigned reg, word_t v)
 {
-    if (reg == CTX_RIP && v >= 0x0000800000000000ul && v < 0xffff800000000000ul) {
+    if ((reg == CTX_RIP || reg == CTX_RSP) && !thread_address_canonical(v)) {
         v = 0;
     } else if (reg == CTX_RFLAGS) {
         v = (v & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;

@@ -89,7 +89,7 @@ static void endpoint_receive_from_sender(endpoint_t *ep, tcb_t *receiver, cap_t 
 void endpoint_receive(endpoint_t *ep, tcb_t *receiver, cap_t cap, bool blocking)
 {
     notification_t *bound = receiver->bound_notification;
-    if (bound && bound->word != 0) {
+    if (bound && notification_is_active(bound)) {
         notification_complete_signal(bound, receiver);
         return;
     }

@@ -28,19 +28,20 @@ void notification_signal(notification_t *n, word_t badge)
         notification_wake(waiter, badge);
         return;
     }
-    tcb_t *bound = n->bound;
-    if (bound && n->word == 0 && bound->state == THREAD_BLOCKED_ON_RECEIVE) {
+    tcb_t *bound = notification_bound(n);
+    if (bound && !notification_is_active(n) && bound->state == THREAD_BLOCKED_ON_RECEIVE) {
         /* The bound thread waits on an endpoint: it receives the signal instead. */
         endpoint_cancel_ipc(bound);
         notification_wake(bound, badge);
         return;
     }
     n->word |= badge;
+    n->bound_state |= NOTIFICATION_ACTIVE;
 }
 
 void notification_receive(notification_t *n, tcb_t *t, bool blocking)
 {
-    if (n->word != 0) {
+    if (notification_is_active(n)) {
         notification_complete_signal(n, t);
     } else if (blocking) {
         t->blocking_object = n;
@@ -55,6 +56,7 @@ void notification_complete_signal(notification_t *n, tcb_t *t)
 {
     t->context.regs[CTX_RDI] = n->word;
     n->word = 0;
+    n->bound_state &= ~NOTIFICATION_ACTIVE;
 }
 
 void notification_cancel_signal(tcb_t *t)
@@ -80,15 +82,16 @@ void notification_cancel_all(notification_t *n)
 
 void notification_bind(notification_t *n, tcb_t *t)
 {
-    n->bound = t;
+    n->bound_state = (word_t)t | (n->bound_state & NOTIFICATION_ACTIVE);
     t->bound_notification = n;
 }
 
 void notification_unbind(notification_t *n)
 {
-    if (n->bound) {
-        n->bound->bound_notification = NULL;
-        n->bound = NULL;
+    tcb_t *t = notification_bound(n);
+    if (t) {
+        t->bound_notification = NULL;
+        n->bound_state &= NOTIFICATION_ACTIVE;
     }
 }
 

@@ -48,17 +48,17 @@
 #define APIC_TIMER_DIVISOR      16
 
 /* PIT channel 2, gated and read back through the keyboard controller's port B (0x61). */
-#define PIT_HZ          1193182ul
-#define PIT_CH2_DATA    0x42
-#define PIT_CMD         0x43
-#define PIT_PORT_B      0x61
-#define PORT_B_GATE2    BIT(0)
-#define PORT_B_SPEAKER  BIT(1)
-#define PORT_B_OUT2     BIT(5)
-#define PIT_CALIB_MS    10
-#define PIT_CALIB_RUNS  3
-#define PIT_POLL_LIMIT  (1ul << 28)
-#define CPUID_APIC      BIT(9) /* CPUID.1:EDX */
+#define PIT_HZ         1193182ul
+#define PIT_CH2_DATA   0x42
+#define PIT_CMD        0x43
+#define PIT_PORT_B     0x61
+#define PORT_B_GATE2   BIT(0)
+#define PORT_B_SPEAKER BIT(1)
+#define PORT_B_OUT2    BIT(5)
+#define PIT_CALIB_MS   10
+#define PIT_CALIB_RUNS 3
+#define PIT_POLL_LIMIT (1ul << 28)
+#define CPUID_APIC     BIT(9) /* CPUID.1:EDX */
 
 typedef enum apic_timer_mode { TIMER_PERIODIC, TIMER_TSC_DEADLINE } apic_timer_mode_t;
 
@@ -96,8 +96,8 @@ static volatile u32 *apic_map(paddr_t pa)
 {
     pptr_t va = (pptr_t)paddr_to_kptr(pa);
     pte_t flags = PTE_WRITE | PTE_PCD | PTE_PWT | PTE_GLOBAL | PTE_NX;
-    if (pa >= PHYSMAP_LIMIT || !vspace_map_4k(vspace_kernel_pml4(), va, pa, flags,
-                                              apic_table_alloc)) {
+    if (pa >= PHYSMAP_LIMIT ||
+        !vspace_map_4k(vspace_kernel_pml4(), va, pa, flags, apic_table_alloc)) {
         panic("apic: cannot map the local APIC page at 0x%lx", pa);
     }
     return (volatile u32 *)va;
