@@ -112,7 +112,10 @@ static bool syscall_cap_is_ipc(cap_t c)
 
 /* Ends an invocation that returned err (seL4's handleInvocation tail): a preempted one stays
  * RESTART and is made again; a failed Call gets its error; a thread still RESTART got its
- * result and runs on; one that suspended itself resumes after the call with its reply. */
+ * result and runs on. A thread that blocked in IPC gets its partner's message instead, and one
+ * that suspended itself stays RESTART-at-the-syscall: as in seL4 (issue #870), resuming it
+ * repeats the Suspend unless its rip is moved past the syscall (seL4 code does exactly that,
+ * so it must find the syscall's address there). */
 static void syscall_finish_invocation(tcb_t *t, exception_t err, bool is_call)
 {
     if (err == EXCEPTION_PREEMPTED) {
@@ -126,10 +129,8 @@ static void syscall_finish_invocation(tcb_t *t, exception_t err, bool is_call)
         thread_set_state(t, THREAD_RUNNING);
     } else if (t->state == THREAD_RESTART) {
         thread_set_state(t, THREAD_RUNNING);
-    } else if (t->state == THREAD_INACTIVE) {
-        thread_forget_syscall(t);
     } else {
-        invocation_cancel_reply(); /* blocked in IPC: the partner's message is its reply */
+        invocation_cancel_reply();
         return;
     }
     invocation_end_reply();
