@@ -78,14 +78,12 @@ seL4_CPtr test_cnode(seL4_Word radix)
 
 seL4_Error test_probe(seL4_CPtr slot)
 {
-    /* Invoking an endpoint, notification or reply capability is IPC (it could block): ask the
-     * kernel for the type instead (seL4's capability type numbers 4, 6 and 8). */
-    seL4_Uint32 type = seL4_DebugCapIdentify(slot);
-    if (type == 4 || type == 6 || type == 8) {
-        return seL4_IllegalOperation;
-    }
-    seL4_MessageInfo_t info = seL4_Call(slot, seL4_MessageInfo_new(InvalidInvocation, 0, 0, 0));
-    return (seL4_Error)seL4_MessageInfo_get_label(info);
+    /* Not by invoking it: for an endpoint, notification or reply capability that is IPC, which
+     * could block. Moving it out and back tells a full slot from an empty one in every build
+     * (release kernels have no DebugCapIdentify). */
+    return test_slot_empty_at(seL4_CapInitThreadCNode, slot, TEST_ROOT_DEPTH) == 0
+               ? seL4_IllegalOperation
+               : seL4_InvalidCapability;
 }
 
 seL4_Word test_paddr(seL4_CPtr slot)
@@ -131,4 +129,31 @@ int test_slot_empty_at(seL4_CPtr root, seL4_Word index, seL4_Word depth)
         return 1;
     }
     return -1;
+}
+
+seL4_CPtr test_untyped_at(seL4_Word size_bits, seL4_Word *paddr)
+{
+    seL4_CPtr ut = test_untyped(size_bits), probe = test_slot();
+    *paddr = 0;
+    if (!ut || !probe) {
+        return 0;
+    }
+    /* A new untyped's first object is at its start. */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, seL4_CapInitThreadCNode, 0, 0, probe, 1),
+             seL4_NoError);
+    *paddr = test_paddr(probe);
+    CHECK_EQ(seL4_CNode_Revoke(seL4_CapInitThreadCNode, ut, TEST_ROOT_DEPTH), seL4_NoError);
+    return ut;
+}
+
+seL4_Word test_untyped_free(seL4_CPtr ut)
+{
+    static seL4_CPtr probe;
+    if (!probe) {
+        probe = test_slot();
+    }
+    seL4_Error err = seL4_Untyped_Retype(ut, seL4_UntypedObject, seL4_MaxUntypedBits,
+                                         seL4_CapInitThreadCNode, 0, 0, probe, 1);
+    CHECK_EQ(err, seL4_NotEnoughMemory);
+    return err == seL4_NotEnoughMemory ? seL4_GetErrorDetail().bytes_available : 0;
 }

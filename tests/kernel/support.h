@@ -28,8 +28,9 @@ seL4_CPtr test_slots(seL4_Word count);
 /* A new CNode of 2^radix slots, without a guard, in a fresh root slot. */
 seL4_CPtr test_cnode(seL4_Word radix);
 
-/* The error of invoking slot (a root CNode slot) with label 0: seL4_InvalidCapability if the
- * slot is empty, seL4_IllegalOperation if it holds a capability. */
+/* What invoking slot (a root CNode slot) with label 0 would give, found without invoking it:
+ * seL4_InvalidCapability if the slot is empty, seL4_IllegalOperation if it holds a capability.
+ */
 seL4_Error test_probe(seL4_CPtr slot);
 
 /* The physical address of the frame in a root CNode slot (0 if X86_Page_GetAddress fails). */
@@ -42,3 +43,10 @@ seL4_Word test_paddr_at(seL4_CPtr root, seL4_Word index, seL4_Word depth);
 /* 1 if the slot at (index, depth) from the CNode root is empty, 0 if it holds a capability
  * (moved to a scratch root slot and back), -1 if the slot cannot be looked up. */
 int test_slot_empty_at(seL4_CPtr root, seL4_Word index, seL4_Word depth);
+
+/* A new untyped of 2^size_bits bytes (as test_untyped) and its physical address in *paddr
+ * (found by making a frame at its start and revoking it), e.g. for <sel4ish/process.h>. */
+seL4_CPtr test_untyped_at(seL4_Word size_bits, seL4_Word *paddr);
+
+/* The free bytes of an untyped, as the kernel counts them (from a Retype that cannot fit). */
+seL4_Word test_untyped_free(seL4_CPtr ut);
