@@ -34,6 +34,7 @@ word_t object_size_bits(word_t type, word_t user_size);
 /*
  * Makes an object of the given type in the memory at pa (2^object_size_bits bytes, naturally
  * aligned) and returns the original capability to it. Memory is zeroed first, except for
- * device frames and untypeds (never touched by the kernel).
+ * device frames and device untypeds (never touched by the kernel) and untypeds (each object
+ * made from them is zeroed then).
  */
 cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device);

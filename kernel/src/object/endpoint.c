@@ -110,17 +110,13 @@ void endpoint_cancel_ipc(tcb_t *t)
     thread_set_state(t, THREAD_INACTIVE);
 }
 
-/* Takes t off ep's queue: it restarts its system call, or, if it was delivering a fault that
- * now has nowhere to go, stops (as seL4 does; TCB_Resume re-executes the faulting
- * instruction). */
+/* Takes t off ep's queue and makes it restart its system call or faulting instruction (seL4
+ * non-MCS: a thread that was delivering a fault faults again and resends it). A stale fault
+ * record is dropped, so a restarted call that now succeeds sends a normal message. */
 static void endpoint_restart_waiter(endpoint_t *ep, tcb_t *t)
 {
     tcb_ep_remove(&ep->queue, t);
-    if (t->fault.type != FAULT_NULL) {
-        t->fault.type = FAULT_NULL;
-        thread_set_state(t, THREAD_INACTIVE);
-        return;
-    }
+    t->fault.type = FAULT_NULL;
     thread_set_state(t, THREAD_RESTART);
     sched_enqueue(t);
 }

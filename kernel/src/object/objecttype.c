@@ -188,7 +188,8 @@ static cap_t tcb_create(paddr_t pa)
 
 cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device)
 {
-    if (!device) {
+    /* An untyped is not zeroed: every object later made from it is, when it is made. */
+    if (!device && type != OBJ_UNTYPED) {
         memset(paddr_to_kptr(pa), 0, BIT(object_size_bits(type, user_size)));
     }
     switch (type) {
