@@ -1,5 +1,6 @@
 /* Threads in the caller's own address space (see thread.h). */
 #include <sel4ish/thread.h>
+#include <sel4ish/tls.h>
 #include <sel4ish/vspace.h>
 
 /* The thread entry trampoline (crt0.S): rdi = fn, rsi = arg, rdx = the thread's TCB. */
@@ -21,6 +22,7 @@ seL4_Error sel4ish_thread_create(sel4ish_thread_t *t, sel4ish_alloc_t *a,
                                  const sel4ish_thread_config_t *c)
 {
     t->ipc_buffer = c->ipc_buffer;
+    t->tls_base = 0;
     seL4_Error err = sel4ish_alloc_object(a, seL4_TCBObject, 0, &t->tcb);
     if (err != seL4_NoError) {
         return err;
@@ -41,9 +43,12 @@ seL4_Error sel4ish_thread_create(sel4ish_thread_t *t, sel4ish_alloc_t *a,
 seL4_Error sel4ish_thread_start(sel4ish_thread_t *t, void (*fn)(seL4_Word), seL4_Word arg,
                                 void *stack_top)
 {
+    /* Its TLS at the top of its stack, its IPC buffer pointer in it; the stack below. */
+    t->tls_base = sel4ish_tls_init(stack_top, (seL4_IPCBuffer *)t->ipc_buffer);
     seL4_UserContext regs = {0};
     regs.rip = (seL4_Word)__sel4ish_thread_entry;
-    regs.rsp = (seL4_Word)stack_top & ~0xful;
+    regs.rsp = ((seL4_Word)stack_top - sel4ish_tls_size()) & ~0xful;
+    regs.fs_base = t->tls_base;
     regs.rflags = 0x202; /* IF */
     regs.rdi = (seL4_Word)fn;
     regs.rsi = arg;

@@ -2,6 +2,7 @@
  * implemented methods work, pending ones answer IllegalOperation, and errors carry details. */
 #include "test.h"
 #include <sel4/sel4.h>
+#include <sel4ish/tls.h>
 
 static void test_page_get_address(void)
 {
@@ -29,17 +30,45 @@ static uint64_t fs_word(unsigned offset)
     return v;
 }
 
+/*
+ * These cases point %fs at tls_block, away from the test's own TLS (where __sel4_ipc_buffer
+ * lives). Until own_tls_restore() puts the thread pointer back, nothing may use TLS: no
+ * seL4_GetMR/SetMR, no plain IPC wrapper, no invocation stub that can fail (its error path
+ * writes the IPC buffer); CHECK and the register forms are fine.
+ */
+
+/* seL4_TCB_SetTLSBase on the test's own TCB in the register form (no TLS, even on error). */
+static seL4_Error own_tls_set(seL4_Word base)
+{
+    seL4_Word mr0 = base, mr1 = 0, mr2 = 0, mr3 = 0;
+    seL4_MessageInfo_t reply =
+        seL4_CallWithMRs(seL4_CapInitThreadTCB, seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 1), &mr0,
+                         &mr1, &mr2, &mr3);
+    return (seL4_Error)seL4_MessageInfo_get_label(reply);
+}
+
+/* Loads the thread pointer tp (sel4ish_tls_base(), read before %fs moved) again and checks
+ * that the test's TLS is back. */
+static void own_tls_restore(seL4_Word tp)
+{
+    CHECK_EQ(own_tls_set(tp), seL4_NoError);
+    CHECK_EQ(sel4ish_tls_base(), tp);
+    CHECK(seL4_GetIPCBuffer() == seL4_GetBootInfo()->ipcBuffer);
+}
+
 static void test_set_tls_base(void)
 {
+    seL4_Word tp = sel4ish_tls_base();
     CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, (seL4_Word)tls_block), seL4_NoError);
     CHECK_EQ(fs_word(0), 0x715000000000abcdull);
     CHECK_EQ(fs_word(24), 4);
-    CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, (seL4_Word)&tls_block[1]), seL4_NoError);
+    CHECK_EQ(own_tls_set((seL4_Word)&tls_block[1]), seL4_NoError);
     CHECK_EQ(fs_word(0), 2);
     /* A non-canonical base is sanitised (to 0), never loaded: the kernel survives. */
-    CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, 0x0000900000000000ull), seL4_NoError);
-    CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, (seL4_Word)tls_block), seL4_NoError);
+    CHECK_EQ(own_tls_set(0x0000900000000000ull), seL4_NoError);
+    CHECK_EQ(own_tls_set((seL4_Word)tls_block), seL4_NoError);
     CHECK_EQ(fs_word(8), 2);
+    own_tls_restore(tp);
 }
 DEFINE_TEST(INVOCATION0002, "TCB_SetTLSBase moves %fs; a non-canonical base is sanitised",
             test_set_tls_base);
@@ -94,12 +123,16 @@ DEFINE_TEST(INVOCATION0005, "labels of other objects, label 0 and unknown labels
 static void test_truncated_message(void)
 {
     /* SetTLSBase takes one word: a message of length 0 is truncated and changes nothing. */
+    seL4_Word tp = sel4ish_tls_base();
     CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, (seL4_Word)tls_block), seL4_NoError);
+    seL4_Word mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
     seL4_MessageInfo_t reply =
-        seL4_Call(seL4_CapInitThreadTCB, seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 0));
+        seL4_CallWithMRs(seL4_CapInitThreadTCB, seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 0), &mr0,
+                         &mr1, &mr2, &mr3);
     CHECK_EQ(seL4_MessageInfo_get_label(reply), seL4_TruncatedMessage);
     CHECK_EQ(seL4_MessageInfo_get_length(reply), 0);
     CHECK_EQ(fs_word(0), tls_block[0]);
+    own_tls_restore(tp);
 }
 DEFINE_TEST(INVOCATION0006, "a message shorter than the method's arguments is TruncatedMessage",
             test_truncated_message);
@@ -121,11 +154,12 @@ DEFINE_TEST(INVOCATION0007, "a successful Call replies with label 0 and the resu
 static void test_send_does_not_reply(void)
 {
     /* Send performs the invocation ... */
+    seL4_Word tp = sel4ish_tls_base();
     seL4_Word mr0 = (seL4_Word)&tls_block[2], mr1 = 0, mr2 = 0, mr3 = 0;
     seL4_SendWithMRs(seL4_CapInitThreadTCB, seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 1), &mr0,
                      &mr1, &mr2, &mr3);
     CHECK_EQ(fs_word(0), 3);
-    CHECK_EQ(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, (seL4_Word)tls_block), seL4_NoError);
+    own_tls_restore(tp);
     /* ... but writes no reply: MR0 still holds what the caller put there. */
     seL4_Word before = 0x5e5e;
     seL4_SetMR(0, before);

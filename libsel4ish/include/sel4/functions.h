@@ -3,8 +3,10 @@
 
 #include <sel4/types.h>
 
-/* The thread's IPC buffer; the runtime (libsel4ish/src) defines and sets it. */
-extern seL4_IPCBuffer *__sel4_ipc_buffer;
+/* The calling thread's IPC buffer: thread-local, as in seL4's libsel4. The runtime
+ * (libsel4ish/src/runtime.c) defines it and sets it in every thread's TLS block
+ * (<sel4ish/tls.h>); seL4_SetIPCBuffer changes the calling thread's copy. */
+extern __thread seL4_IPCBuffer *__sel4_ipc_buffer;
 
 static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
 {

@@ -21,6 +21,8 @@
  *    current values);
  *  - its IPC buffer in the page after the image, a bootinfo frame in the page after that, a
  *    stack of SEL4ISH_STACK_PAGES pages below SEL4ISH_STACK_TOP (the page under it unmapped);
+ *  - thread-local storage set up by the runtime at its start, as in the root task
+ *    (<sel4ish/tls.h>: its TLS area in its .bss, __sel4_ipc_buffer = its IPC buffer);
  *  - a CNode of 2^12 slots with a 52-bit guard (slot numbers are capability pointers at depth
  *    64, as in the root CNode), holding:
  *      1 its TCB, 2 its CNode, 3 its VSpace (PML4), 6 a copy of the ASID pool its VSpace's ASID

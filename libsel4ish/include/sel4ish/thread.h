@@ -11,14 +11,16 @@
  * When fn returns, the thread suspends itself. To run a function in another address space, use
  * <sel4ish/process.h>.
  *
- * The IPC buffer: the kernel uses the thread's own buffer (c.ipc_buffer), but libsel4ish's
- * seL4_GetIPCBuffer() (and so seL4_GetMR/SetMR, the plain IPC wrappers and the error details of
- * the invocation stubs) reads one pointer per address space, __sel4_ipc_buffer, which is the
- * first thread's buffer (thread-local storage is not set up). A thread made here should
- * therefore only use the register forms seL4_SendWithMRs, seL4_CallWithMRs, seL4_RecvWithMRs,
- * seL4_ReplyWithMRs, ... (at most 4 message words, no capabilities), invocations that succeed,
- * and seL4_DebugPutChar, or read its buffer directly at c.ipc_buffer. Threads that need longer
- * messages or capability transfer belong in a process of their own.
+ * Thread-local storage and the IPC buffer: as with seL4's libsel4, __sel4_ipc_buffer (behind
+ * seL4_GetIPCBuffer(), seL4_GetMR/SetMR, seL4_SetCap, the plain IPC wrappers and the error
+ * details of the invocation stubs) is a __thread variable, so the thread uses its own buffer
+ * (c.ipc_buffer) for everything: long messages, capability transfer, seL4_GetErrorDetail().
+ * sel4ish_thread_start() carves the thread's TLS area (<sel4ish/tls.h>) from the top
+ * sel4ish_tls_size() bytes of the stack it is given: a copy of the image's .tdata, a zeroed
+ * .tbss with __sel4_ipc_buffer = c.ipc_buffer, and the control word at the thread pointer,
+ * which it loads as the thread's fs base (seL4_TCB_WriteRegisters' fs_base). The stack the
+ * thread runs on starts below that area. Each thread has its own copy of every __thread
+ * variable, initialised as the program declares it.
  */
 #pragma once
 
@@ -40,6 +42,7 @@ typedef struct sel4ish_thread {
     seL4_CPtr tcb;        /* its TCB, in a slot of the allocator */
     seL4_CPtr ipc_frame;  /* its IPC buffer frame, in a slot of the allocator */
     seL4_Word ipc_buffer; /* the IPC buffer's address */
+    seL4_Word tls_base;   /* its thread pointer (fs base), set by sel4ish_thread_start */
 } sel4ish_thread_t;
 
 /* Makes a thread (it does not run yet) sharing the caller's CSpace (seL4_CapInitThreadCNode)
@@ -48,7 +51,9 @@ typedef struct sel4ish_thread {
 seL4_Error sel4ish_thread_create(sel4ish_thread_t *t, sel4ish_alloc_t *a,
                                  const sel4ish_thread_config_t *c);
 
-/* Starts the thread: it runs fn(arg) with rsp = stack_top (aligned down to 16 bytes). */
+/* Starts the thread: lays out its TLS area in the sel4ish_tls_size() bytes below stack_top
+ * (t->tls_base is its thread pointer) and runs fn(arg) with fs base t->tls_base and rsp just
+ * below the TLS area (aligned down to 16 bytes). */
 seL4_Error sel4ish_thread_start(sel4ish_thread_t *t, void (*fn)(seL4_Word), seL4_Word arg,
                                 void *stack_top);
 

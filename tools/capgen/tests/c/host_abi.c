@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-seL4_IPCBuffer *__sel4_ipc_buffer;
+__thread seL4_IPCBuffer *__sel4_ipc_buffer; /* as libsel4ish's runtime defines it */
 
 #define PIN(expr) _Static_assert(expr, #expr)
 

@@ -1,7 +1,7 @@
 /* Compile test: every system call wrapper and IPC buffer helper, built for the target. */
 #include <sel4/sel4.h>
 
-seL4_IPCBuffer *__sel4_ipc_buffer;
+__thread seL4_IPCBuffer *__sel4_ipc_buffer; /* as libsel4ish's runtime defines it */
 
 seL4_Word use_every_wrapper(seL4_CPtr ep, seL4_CPtr ntfn);
 
