@@ -167,6 +167,10 @@ void thread_release_cpu_state(tcb_t *t);
 /* Leaves the kernel: runs the scheduler, then resumes the chosen thread or idles. */
 NORETURN void thread_return_to_user(void);
 
+/* Leaves the kernel into t (the current thread, RUNNING): loads its address space, entry
+ * stack, TLS bases and FPU state, then its registers. */
+NORETURN void thread_switch_to_user(tcb_t *t);
+
 /* Message register i (0-based) of t: MR0..3 in registers, the rest in buf (NULL: none). */
 word_t thread_get_mr(tcb_t *t, const word_t *buf, unsigned i);
 

@@ -5,6 +5,7 @@
  */
 #include <gen/syscall.h>
 #include <gen/constants.h>
+#include <api/fastpath.h>
 #include <api/syscall_error.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/cspace.h>

@@ -219,6 +219,11 @@ void thread_return_to_user(void)
     if (t->state == THREAD_RESTART) {
         thread_activate_restart(t);
     }
+    thread_switch_to_user(t);
+}
+
+void thread_switch_to_user(tcb_t *t)
+{
     u16 asid;
     paddr_t root = asid_thread_vspace(t, &asid);
     vspace_activate(root);

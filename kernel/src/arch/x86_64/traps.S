@@ -237,7 +237,16 @@ syscall_entry:
     PUSH_GPRS
     movq %gs:PERCPU_KSTACK_TOP, %rsp
     xorl %ebp, %ebp
+    /* Call and ReplyRecv try the fastpath first (rdi and rsi still hold their arguments). */
+    cmpq $-1, %rdx
+    je 1f
+    cmpq $-2, %rdx
+    je 2f
     call c_handle_syscall
+    ud2
+1:  call c_fastpath_call
+    ud2
+2:  call c_fastpath_reply_recv
     ud2
 
 /* arch_restore_user_context(ctx): rdi = the context to load. */

@@ -33,6 +33,9 @@ paddr_t asid_lookup_pml4(u16 asid);
 struct tcb;
 paddr_t asid_thread_vspace(const struct tcb *t, u16 *asid);
 
+/* True if t has a usable VSpace (asid_thread_vspace does not fall back to the kernel's). */
+bool asid_thread_vspace_valid(const struct tcb *t);
+
 /* --- For the ASID control, ASID pool and PML4 code ----------------------------------------- */
 
 /* The first ASID-table index without a pool, or ASID_TABLE_SIZE if all pools exist. */

@@ -45,6 +45,12 @@ paddr_t asid_thread_vspace(const struct tcb *t, u16 *asid)
     return vspace_kernel_pml4();
 }
 
+bool asid_thread_vspace_valid(const struct tcb *t)
+{
+    u16 asid;
+    return asid_thread_vspace(t, &asid) != vspace_kernel_pml4();
+}
+
 unsigned asid_table_free_index(void)
 {
     unsigned i = 0;
