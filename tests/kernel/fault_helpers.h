@@ -5,12 +5,17 @@
  * harness), and receiving and answering fault messages.
  *
  * Each file passes its own region (FH_REGION(n): a PML4 slot of 512 GiB nobody else uses).
- * Threads share the test's CSpace and VSpace; libsel4ish's IPC buffer pointer is the test
- * thread's, so threads must use the ...WithMRs calls (and RecvWithMRs rather than seL4_Wait).
+ * Threads share the test's CSpace and VSpace and have TLS of their own (<sel4ish/tls.h>, at the
+ * top of their stack) whose IPC buffer pointer is their own IPC buffer, so they may use
+ * seL4_GetMR/SetMR, seL4_Recv, seL4_Wait, error details and the rest like the test thread. A
+ * thread made without an IPC buffer has a null IPC buffer pointer: only the register forms
+ * (the ...WithMRs calls, seL4_Signal) and invocations that succeed work there.
  */
 #pragma once
 
 #include <stdbool.h>
+
+#include <sel4ish/tls.h>
 
 #include "support.h"
 #include "test.h"
@@ -73,11 +78,12 @@ static inline seL4_Word fh_unmapped(seL4_Word region_base)
     return region_base + (256ul << 30) + 0x1238;
 }
 
-/* A thread of the test: TCB, stack, optionally an IPC buffer. */
+/* A thread of the test: TCB, stack, TLS, optionally an IPC buffer. */
 typedef struct fh_thread {
     seL4_CPtr tcb;
     seL4_Word ipc;       /* IPC buffer address, 0 if none */
-    seL4_Word stack_top; /* 16-byte aligned */
+    seL4_Word stack_top; /* where its stack starts, below its TLS area; 16-byte aligned */
+    seL4_Word tls;       /* its thread pointer (fs base), in the TLS area */
 } fh_thread_t;
 
 #define FH_STACK_PAGES 2
@@ -85,8 +91,10 @@ typedef struct fh_thread {
 /*
  * Makes a thread (not started) in the test's CSpace and VSpace with the fault endpoint
  * fault_ep (a slot of the test's CSpace, 0 for none), priority prio (within the test's MCP),
- * the stack ending at stack_top (16-byte aligned) and, if with_ipc, an IPC buffer of its own.
- * Returns 1, or 0 after a check failure.
+ * the memory ending at stack_top (16-byte aligned, mapped) for its TLS area and stack and, if
+ * with_ipc, an IPC buffer of its own. Its TLS area takes the top sel4ish_tls_size() bytes
+ * (__sel4_ipc_buffer: its IPC buffer, or NULL) and is its fs base already (SetTLSBase); its
+ * stack starts below, at t->stack_top. Returns 1, or 0 after a check failure.
  */
 static inline int fh_thread_setup(fh_thread_t *t, fh_space_t *s, seL4_Word stack_top,
                                   seL4_CPtr fault_ep, seL4_Word prio, bool with_ipc)
@@ -94,6 +102,7 @@ static inline int fh_thread_setup(fh_thread_t *t, fh_space_t *s, seL4_Word stack
     t->tcb = test_object(seL4_TCBObject, 0);
     t->stack_top = stack_top;
     t->ipc = 0;
+    t->tls = 0;
     seL4_CPtr frame = 0;
     if (with_ipc) {
         frame = test_object(seL4_X86_4K, 0);
@@ -105,11 +114,15 @@ static inline int fh_thread_setup(fh_thread_t *t, fh_space_t *s, seL4_Word stack
     if (!t->tcb || !stack_top || (with_ipc && !frame)) {
         return 0;
     }
+    t->tls = sel4ish_tls_init((void *)stack_top, (seL4_IPCBuffer *)t->ipc);
+    t->stack_top = (stack_top - sel4ish_tls_size()) & ~0xful;
     seL4_Error err = seL4_TCB_Configure(t->tcb, fault_ep, FH_ROOT, 0, FH_VSPACE, 0, t->ipc, frame);
     CHECK_EQ(err, seL4_NoError);
     seL4_Error perr = seL4_TCB_SetPriority(t->tcb, FH_SELF, prio);
     CHECK_EQ(perr, seL4_NoError);
-    return err == seL4_NoError && perr == seL4_NoError;
+    seL4_Error terr = seL4_TCB_SetTLSBase(t->tcb, t->tls);
+    CHECK_EQ(terr, seL4_NoError);
+    return err == seL4_NoError && perr == seL4_NoError && terr == seL4_NoError;
 }
 
 /* fh_thread_setup with a new stack of FH_STACK_PAGES pages. */
@@ -121,7 +134,8 @@ static inline int fh_thread_new(fh_thread_t *t, fh_space_t *s, seL4_CPtr fault_e
                            with_ipc);
 }
 
-/* Starts t at fn(arg) (rsp as just after a call) with resume; returns 1 on success. */
+/* Starts t at fn(arg) (rsp as just after a call, below its TLS area) with resume; its fs base
+ * stays the one fh_thread_setup gave it. Returns 1 on success. */
 static inline int fh_thread_start(fh_thread_t *t, void (*fn)(seL4_Word), seL4_Word arg)
 {
     seL4_UserContext r = {0};
@@ -235,31 +249,4 @@ static inline void __attribute__((noreturn)) fh_park(seL4_CPtr ntfn)
     for (;;) {
         seL4_RecvWithMRs(ntfn, NULL, NULL, NULL, NULL, NULL);
     }
-}
-
-/* 1 if the kernel has the debug system calls (DebugCapIdentify, DebugDumpScheduler,
- * DebugNameThread): a thread tries one; a release kernel makes it an UnknownSyscall fault,
- * which arrives here instead of stopping the test. */
-static inline void fh_debug_probe_thread(seL4_Word ep)
-{
-    seL4_DebugCapIdentify(0);
-    seL4_Word v = 1;
-    seL4_SendWithMRs(ep, seL4_MessageInfo_new(0x77, 0, 0, 1), &v, NULL, NULL, NULL);
-    for (;;) {
-        seL4_Yield();
-    }
-}
-
-static inline bool fh_debug_calls(fh_space_t *s)
-{
-    fh_fault_ep_t f = fh_fault_ep_new(1);
-    fh_thread_t t;
-    bool yes = false;
-    if (fh_thread_new(&t, s, f.badged, 0, true) &&
-        fh_thread_start(&t, fh_debug_probe_thread, f.badged)) {
-        seL4_MessageInfo_t info = seL4_Recv(f.ep, NULL);
-        yes = seL4_MessageInfo_get_label(info) == 0x77;
-    }
-    fh_thread_destroy(&t);
-    return yes;
 }

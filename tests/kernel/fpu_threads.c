@@ -246,7 +246,7 @@ static void test_fpu_new_thread(void)
 {
     static const uint8_t junk[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     uint32_t mine = 0x3f80, after = 0, deflt = 0x1f80;
-    test_thread_t t = {0, 0};
+    test_thread_t t = {0};
     if (!test_sync_init(&sync)) {
         return;
     }

@@ -246,14 +246,13 @@ static seL4_Word thread_stack[1024] __attribute__((aligned(16)));
 static volatile seL4_Word thread_ran;
 static seL4_CPtr thread_ep;
 
-/* In a second thread: records arg and sends arg + 1 (register-only IPC: see
- * <sel4ish/thread.h>). */
+/* In a second thread: records arg and sends arg + 1 with seL4_SetMR and seL4_Send, through its
+ * own IPC buffer (sel4ish_thread_start gave it TLS: see <sel4ish/thread.h>). */
 static void thread_main(seL4_Word arg)
 {
     thread_ran = arg;
-    seL4_Word mr0 = arg + 1;
-    seL4_SendWithMRs(thread_ep, seL4_MessageInfo_new(0, 0, 0, 1), &mr0, seL4_Null, seL4_Null,
-                     seL4_Null);
+    seL4_SetMR(0, arg + 1);
+    seL4_Send(thread_ep, seL4_MessageInfo_new(0, 0, 0, 1));
 }
 
 static void thread_in_own_vspace(void)

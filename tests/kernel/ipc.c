@@ -454,7 +454,7 @@ DEFINE_TEST(IPC0009, "NBRecv with no sender returns at once with badge 0 and an 
  * on the original `ntfn` with the copy's badge. */
 static void check_ntfn_copy(seL4_CPtr cap, seL4_CPtr ntfn, seL4_Word badge)
 {
-    CHECK_EQ(ih_cap_type(cap), IH_CAP_NOTIFICATION);
+    IH_CHECK_CAP(cap, IH_CAP_NOTIFICATION);
     seL4_Signal(cap);
     seL4_Word got = ~0ul;
     seL4_Poll(ntfn, &got);
@@ -491,7 +491,7 @@ static void ipc_cap_transfer_one(void)
     CHECK_EQ(r->bad, 0);
     CHECK_EQ(r->cob[0], IH_COB_POISON); /* no badge written for a transferred capability */
     check_ntfn_copy(slot, ntfn, 0x77);
-    CHECK_EQ(ih_cap_type(sent), IH_CAP_NOTIFICATION); /* the sender keeps its own */
+    IH_CHECK_CAP(sent, IH_CAP_NOTIFICATION); /* the sender keeps its own */
 
     /* A thread sends an endpoint capability with Read only to the test thread (sender first):
      * the copy has the sender's rights, so it cannot send. */
@@ -507,7 +507,7 @@ static void ipc_cap_transfer_one(void)
     CHECK_EQ(seL4_MessageInfo_get_extraCaps(info), 1);
     CHECK_EQ(seL4_MessageInfo_get_capsUnwrapped(info), 0);
     CHECK_EQ(ih_bad_words(info), 0);
-    CHECK_EQ(ih_cap_type(slot2), IH_CAP_ENDPOINT);
+    IH_CHECK_CAP(slot2, IH_CAP_ENDPOINT);
     seL4_SetCapReceivePath(0, 0, 0);
     ih_step_t s2 = ih_step(IH_CALL, slot2, L(3), 0);
     ih_give(a, &s2, 1);
@@ -563,7 +563,7 @@ static void ipc_cap_transfer_process(void)
     CHECK_EQ(seL4_MessageInfo_get_label(info), L(2));
     CHECK_EQ(seL4_MessageInfo_get_extraCaps(info), 1);
     CHECK_EQ(ih_bad_words(info), 0);
-    CHECK_EQ(ih_cap_type(got), IH_CAP_THREAD);
+    IH_CHECK_CAP(got, IH_CAP_THREAD);
     seL4_SetCapReceivePath(0, 0, 0);
     ih_destroy(p);
 }
@@ -677,7 +677,7 @@ static void ipc_cap_unwrap(void)
         if (cases[k].copied) {
             check_ntfn_copy(slot, cases[k].copied, cases[k].copied_badge);
         } else if (k == 3) {
-            CHECK_EQ(ih_cap_type(slot), IH_CAP_ENDPOINT);
+            IH_CHECK_CAP(slot, IH_CAP_ENDPOINT);
         }
         /* The test thread to a thread: the same result in the thread's buffer. */
         seL4_CPtr slot2 = test_slot();
@@ -818,13 +818,13 @@ static void ipc_caps_not_transferable(void)
     r = send_caps_to(a, ep, ROOT, slot, D, 3, e2, L(2));
     CHECK_EQ(ih_extra(r), 1);
     CHECK_EQ(ih_unwrapped(r), 1);
-    CHECK_EQ(ih_cap_type(slot), IH_CAP_NULL);
+    IH_CHECK_CAP(slot, IH_CAP_NULL);
     /* An untyped with children cannot be copied (seL4's deriveCap: RevokeFirst). */
     const seL4_CPtr e3[1] = {ut};
     r = send_caps_to(a, ep, ROOT, slot, D, 1, e3, L(3));
     CHECK_EQ(ih_extra(r), 0);
     CHECK_EQ(r->bad, 0);
-    CHECK_EQ(ih_cap_type(slot), IH_CAP_NULL);
+    IH_CHECK_CAP(slot, IH_CAP_NULL);
     /* A reply capability cannot be copied either (it derives to a null capability). */
     ih_step_t call = ih_step(IH_CALL, ep, L(4), 0);
     ih_give(c, &call, 1);
@@ -832,14 +832,14 @@ static void ipc_caps_not_transferable(void)
     ih_recv(ep, NULL);
     seL4_CPtr reply = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, reply, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(reply), IH_CAP_REPLY);
+    IH_CHECK_CAP(reply, IH_CAP_REPLY);
     const seL4_CPtr e4[2] = {reply, unwrap};
     r = send_caps_to(a, ep, ROOT, slot, D, 2, e4, L(5));
     CHECK_EQ(ih_extra(r), 0);
     CHECK_EQ(ih_unwrapped(r), 0);
     CHECK_EQ(r->bad, 0);
-    CHECK_EQ(ih_cap_type(slot), IH_CAP_NULL);
-    CHECK_EQ(ih_cap_type(reply), IH_CAP_REPLY); /* the sender keeps it */
+    IH_CHECK_CAP(slot, IH_CAP_NULL);
+    IH_CHECK_CAP(reply, IH_CAP_REPLY); /* the sender keeps it */
     seL4_Send(reply, ih_msg(L(6), 1, 0));
     ih_settle();
     CHECK_EQ(ih_done(c), 1);
@@ -954,7 +954,7 @@ static void ipc_caps_looked_up_late(void)
     CHECK_EQ(seL4_MessageInfo_get_label(info), L(1));
     CHECK_EQ(seL4_MessageInfo_get_extraCaps(info), 0);
     CHECK_EQ(ih_bad_words(info), 0);
-    CHECK_EQ(ih_cap_type(slot2), IH_CAP_NULL);
+    IH_CHECK_CAP(slot2, IH_CAP_NULL);
     seL4_SetCapReceivePath(0, 0, 0);
     ih_destroy(s);
 }
@@ -1015,7 +1015,7 @@ static void ipc_call_without_grant(void)
     CHECK_EQ(badge, 0x31);
     seL4_CPtr saved = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     seL4_Reply(ih_msg(L(6), 1, 0));
     ih_settle();
     CHECK_EQ(ih_done(a), 0);
@@ -1084,7 +1084,7 @@ static void ipc_reply_and_replyrecv(void)
     IH_CHECK_MSG(ih_res(e, 0), 0, L(6), 120);
     seL4_CPtr saved = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     ih_destroy(c);
     ih_destroy(d);
     ih_destroy(e);
@@ -1107,7 +1107,7 @@ static void ipc_save_caller(void)
     seL4_CPtr saved = test_slot(), saved2 = test_slot(), full = test_slot();
     /* With no caller, SaveCaller succeeds and saves nothing. */
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
 
     ih_step_t cs[2] = {ih_step(IH_CALL, ep, L(1), 2), ih_step(IH_CALL, ep, L(2), 1)};
     ih_give(c, cs, 2);
@@ -1117,7 +1117,7 @@ static void ipc_save_caller(void)
     CHECK_EQ(seL4_CNode_Copy(ROOT, full, D, ROOT, ep, D, seL4_AllRights), seL4_NoError);
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, full, D), seL4_DeleteFirst);
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_REPLY);
+    IH_CHECK_CAP(saved, IH_CAP_REPLY);
     /* Saved, the capability survives the test thread's next receive (which would delete a
      * caller capability still in its TCB). */
     ih_step_t ds = ih_step(IH_SEND, ep, L(3), 1);
@@ -1130,7 +1130,7 @@ static void ipc_save_caller(void)
     ih_settle();
     CHECK_EQ(ih_done(c), 1);
     IH_CHECK_MSG(ih_res(c, 0), 0, L(4), 50);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     /* Sending on the empty slot does nothing; a Call on it is InvalidCapability. */
     seL4_Send(saved, ih_msg(L(5), 1, 0));
     seL4_MessageInfo_t info = seL4_Call(saved, ih_msg(L(5), 1, 0));
@@ -1150,7 +1150,7 @@ static void ipc_save_caller(void)
     ih_settle();
     CHECK_EQ(ih_done(c), 2);
     IH_CHECK_MSG(ih_res(c, 1), 0, L(6), 4);
-    CHECK_EQ(ih_cap_type(saved2), IH_CAP_NULL);
+    IH_CHECK_CAP(saved2, IH_CAP_NULL);
     ih_destroy(c);
     ih_destroy(d);
 }
@@ -1241,7 +1241,7 @@ static void ipc_recv_drops_caller(void)
     CHECK_EQ(ih_done(c2), 0);
     seL4_CPtr saved = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     ih_destroy(c1);
     ih_destroy(c2);
 }
@@ -1277,7 +1277,7 @@ static void ipc_reply_caps_not_unwrapped(void)
     CHECK_EQ(ih_extra(r), 1);
     CHECK_EQ(ih_unwrapped(r), 0);
     CHECK_EQ(r->bad, 0);
-    CHECK_EQ(ih_cap_type(slot), IH_CAP_ENDPOINT);
+    IH_CHECK_CAP(slot, IH_CAP_ENDPOINT);
     /* The copy keeps the badge: a message sent with it carries 0x12. */
     ih_step_t ss = ih_step(IH_SEND, slot, L(3), 1);
     ih_give(c, &ss, 1);
@@ -1494,7 +1494,7 @@ static void ipc_endpoint_copy_deleted(void)
     ih_give(s, &ss, 1);
     ih_settle();
     CHECK_EQ(seL4_CNode_Revoke(ROOT, ep, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(badged), IH_CAP_NULL);
+    IH_CHECK_CAP(badged, IH_CAP_NULL);
     ih_settle();
     CHECK_EQ(ih_done(s), 0);
     seL4_Word badge = 0;
@@ -1567,7 +1567,7 @@ static void ipc_suspend_blocked(void)
     CHECK_EQ(seL4_TCB_Suspend(ih_tcb(c)), seL4_NoError);
     seL4_CPtr saved = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     seL4_Reply(ih_msg(L(5), 1, 0));
     CHECK_EQ(seL4_TCB_Resume(ih_tcb(c)), seL4_NoError);
     ih_settle();
@@ -1644,7 +1644,7 @@ static void ipc_tcb_deleted(void)
     ih_destroy(a[5]);
     seL4_CPtr saved = test_slot();
     CHECK_EQ(seL4_CNode_SaveCaller(ROOT, saved, D), seL4_NoError);
-    CHECK_EQ(ih_cap_type(saved), IH_CAP_NULL);
+    IH_CHECK_CAP(saved, IH_CAP_NULL);
     seL4_Reply(ih_msg(L(5), 1, 0));
     /* The endpoint still works. */
     ih_give(a[0], &rs, 1);
@@ -1808,7 +1808,7 @@ static void ipc_no_ipc_buffer(void)
     CHECK_EQ(seL4_MessageInfo_get_length(info), 4);
     CHECK_EQ(seL4_MessageInfo_get_extraCaps(info), 0);
     CHECK_EQ(ih_bad_words(info), 0);
-    CHECK_EQ(ih_cap_type(slot), IH_CAP_NULL);
+    IH_CHECK_CAP(slot, IH_CAP_NULL);
     seL4_SetCapReceivePath(0, 0, 0);
     ih_settle();
     CHECK_EQ(b[1].done, 1);

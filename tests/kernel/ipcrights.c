@@ -255,7 +255,7 @@ static void grant_needed(void)
                 transfer(s, r, scap, ep, ntfn, slot, sender_first, L(0x10 * sender_first + k));
             IH_CHECK_MSG(res, 0x40 + k, L(0x10 * sender_first + k), 3);
             CHECK_EQ(res->cob[0], IH_COB_POISON);
-            CHECK_EQ(ih_cap_type(slot), IH_CAP_NULL);
+            IH_CHECK_CAP(slot, IH_CAP_NULL);
         }
         /* With Grant (and Write), both. */
         seL4_CPtr scap = ih_mint(ep, rights(R_W | R_G), 0x50);
@@ -266,7 +266,7 @@ static void grant_needed(void)
         CHECK_EQ(ih_unwrapped(res), 1);
         CHECK_EQ(res->cob[0], 0x7);
         CHECK_EQ(res->bad, 0);
-        CHECK_EQ(ih_cap_type(slot), IH_CAP_NOTIFICATION);
+        IH_CHECK_CAP(slot, IH_CAP_NOTIFICATION);
     }
     ih_destroy(s);
     ih_destroy(r);
@@ -303,7 +303,7 @@ static void call_rights(void)
         const ih_result_t *res = ih_res(srv, 1);
         CHECK_EQ(res->badge, 0x60 + k);
         CHECK_EQ(ih_extra(res), call_ok[k] & R_G ? 1 : 0);
-        CHECK_EQ(ih_cap_type(slot), call_ok[k] & R_G ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
+        IH_CHECK_CAP(slot, call_ok[k] & R_G ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
         CHECK_EQ(ih_done(c), 1);
         IH_CHECK_MSG(ih_res(c, 0), 0, L(0x10 + k), 4);
     }
@@ -355,7 +355,7 @@ static void reply_grant_from_receiver(void)
             CHECK_EQ(res->bad, 0);
             bool grant = rcv[k] & R_G;
             CHECK_EQ(ih_extra(res), grant ? 1 : 0);
-            CHECK_EQ(ih_cap_type(slot), grant ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
+            IH_CHECK_CAP(slot, grant ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
         }
     }
     ih_destroy(c);
@@ -395,7 +395,7 @@ static void saved_reply_grant(void)
         CHECK_EQ(ih_len(res), 6);
         CHECK_EQ(res->bad, 0);
         CHECK_EQ(ih_extra(res), grant ? 1 : 0);
-        CHECK_EQ(ih_cap_type(slot), grant ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
+        IH_CHECK_CAP(slot, grant ? IH_CAP_NOTIFICATION : IH_CAP_NULL);
     }
     ih_destroy(c);
 }

@@ -182,7 +182,7 @@ typedef struct pf_case {
 static pf_case_t pf_begin(void)
 {
     fh_set_own_prio(PF_PRIO);
-    pf_case_t c = {fh_fault_ep_new(PF_BADGE), {0, 0, 0}};
+    pf_case_t c = {fh_fault_ep_new(PF_BADGE), {0}};
     pf_report = c.f.badged;
     pf_park_ntfn = test_object(seL4_NotificationObject, 0);
     return c;

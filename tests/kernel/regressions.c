@@ -181,7 +181,7 @@ typedef struct rg_case {
 static rg_case_t rg_begin(void)
 {
     fh_set_own_prio(RG_PRIO);
-    rg_case_t c = {fh_fault_ep_new(RG_BADGE), {0, 0, 0}};
+    rg_case_t c = {fh_fault_ep_new(RG_BADGE), {0}};
     rg_report = c.f.badged;
     rg_park = test_object(seL4_NotificationObject, 0);
     return c;
@@ -193,14 +193,15 @@ static int rg_thread(rg_case_t *c)
     return fh_thread_new(&c->t, &space, c->f.badged, RG_LOW, true);
 }
 
-/* Writes all 20 registers of c's thread (resuming it) with rip, rsp, rflags as given and the
- * other registers 0. */
+/* Writes all 20 registers of c's thread (resuming it) with rip, rsp, rflags as given, fs_base
+ * its thread pointer (fh_thread_setup's TLS) and the other registers 0. */
 static seL4_Error rg_start(rg_case_t *c, seL4_Word rip, seL4_Word rsp, seL4_Word rflags)
 {
     seL4_UserContext r = {0};
     r.rip = rip;
     r.rsp = rsp;
     r.rflags = rflags;
+    r.fs_base = c->t.tls;
     return seL4_TCB_WriteRegisters(c->t.tcb, 1, 0, 20, &r);
 }
 
@@ -493,6 +494,9 @@ static void rg_bad_tls(void)
         CHECK_EQ(rg_start(&c, (seL4_Word)rg_tf_thread, c.t.stack_top - 8, RF_IF), seL4_NoError);
         m = fh_recv(c.f.ep);
         rg_check_done(&m);
+        /* A canonical base (its TLS) is kept as written. */
+        CHECK(c.t.tls != 0);
+        CHECK_EQ(rg_read(&c).fs_base, c.t.tls);
         fh_thread_destroy(&c.t);
     }
 }

@@ -1,11 +1,14 @@
 /*
  * Extra threads for QEMU test cases: a TCB in the test's own CSpace and VSpace with an IPC
- * buffer, a caller-provided stack and one word argument, and a notification on which the test
- * waits until its threads report that they are done.
+ * buffer and TLS of its own (<sel4ish/tls.h>: seL4_GetMR/SetMR, seL4_Wait, error details use
+ * its own buffer), a caller-provided stack and one word argument, and a notification on which
+ * the test waits until its threads report that they are done.
  */
 #pragma once
 
 #include <stddef.h>
+
+#include <sel4ish/tls.h>
 
 #include "support.h"
 #include "test.h"
@@ -20,6 +23,7 @@
 typedef struct test_thread {
     seL4_CPtr tcb;
     seL4_CPtr ipc_frame;
+    seL4_Word tls; /* its thread pointer (fs base) */
 } test_thread_t;
 
 /* Maps frame read-write at vaddr in the test's VSpace, making the paging structures the
@@ -53,10 +57,10 @@ static inline seL4_Error test_thread_map(seL4_CPtr frame, seL4_Word vaddr)
 }
 
 /*
- * Creates a thread that runs fn(arg) on the stack ending at stack_top (16-byte aligned) at
- * priority prio, with the test's CSpace and VSpace and an IPC buffer of its own, and starts
- * it. fn must never return. Returns 1 on success; on failure records a check failure and
- * returns 0.
+ * Creates a thread that runs fn(arg) at priority prio, with the test's CSpace and VSpace and an
+ * IPC buffer of its own, and starts it. Its TLS area takes the top sel4ish_tls_size() bytes of
+ * the memory ending at stack_top (16-byte aligned); its stack starts below. fn must never
+ * return. Returns 1 on success; on failure records a check failure and returns 0.
  */
 static inline int test_thread_start(test_thread_t *t, void (*fn)(seL4_Word), seL4_Word arg,
                                     void *stack_top, seL4_Word prio)
@@ -81,15 +85,19 @@ static inline int test_thread_start(test_thread_t *t, void (*fn)(seL4_Word), seL
     if (err != seL4_NoError) {
         return 0;
     }
+    t->tls = sel4ish_tls_init(stack_top, (seL4_IPCBuffer *)ipc);
     seL4_UserContext regs = {0};
     regs.rip = (seL4_Word)fn;
-    regs.rsp = (seL4_Word)stack_top - 8; /* as after a call: rsp + 8 is 16-byte aligned */
+    /* Below the TLS area, as after a call: rsp + 8 is 16-byte aligned. */
+    regs.rsp = (((seL4_Word)stack_top - sel4ish_tls_size()) & ~0xful) - 8;
     regs.rflags = 0x202;
     regs.rdi = arg;
     err = seL4_TCB_WriteRegisters(t->tcb, 0, 0, 9, &regs); /* rip .. rdi */
     CHECK_EQ(err, seL4_NoError);
     CHECK_EQ(seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, prio), seL4_NoError);
-    if (err != seL4_NoError) {
+    seL4_Error terr = seL4_TCB_SetTLSBase(t->tcb, t->tls);
+    CHECK_EQ(terr, seL4_NoError);
+    if (err != seL4_NoError || terr != seL4_NoError) {
         return 0;
     }
     err = seL4_TCB_Resume(t->tcb);

@@ -5,12 +5,16 @@
  * values, sanitising, restart addresses) and notification binding.
  *
  * Second threads run in the root task's address space on the stacks below, each with an IPC
- * buffer frame of its own mapped in this file's region, at priority 1 (below the test thread),
- * so they run only while the test thread is blocked. They use the ...WithMRs system calls
- * only: the libsel4ish IPC buffer pointer is the test thread's.
+ * buffer frame of its own mapped in this file's region and TLS of its own at the top of its
+ * stack (<sel4ish/tls.h>; loaded as fs_base by WriteRegisters), at priority 1 (below the test
+ * thread), so they run only while the test thread is blocked. They use the ...WithMRs system
+ * calls, which show the registers at work; threads_probe runs with an fs base of the test's
+ * choosing instead, so it touches no TLS.
  *
  * "Not a TCB" is tested by invoking the root CNode: invoking an endpoint would be IPC.
  */
+#include <sel4ish/tls.h>
+
 #include "support.h"
 #include "test.h"
 
@@ -53,9 +57,10 @@ typedef struct child_args {
 
 typedef struct child {
     seL4_CPtr tcb;
-    seL4_CPtr frame;  /* its IPC buffer frame */
-    seL4_Word buffer; /* the IPC buffer's address */
-    seL4_Word *stack_top;
+    seL4_CPtr frame;      /* its IPC buffer frame */
+    seL4_Word buffer;     /* the IPC buffer's address */
+    seL4_Word *stack_top; /* where its stack starts, below its TLS area (16-byte aligned) */
+    seL4_Word tls;        /* its thread pointer: the fs base start_regs gives it */
 } child_t;
 
 /* ---- Code the second threads run ---------------------------------------------------------- */
@@ -225,20 +230,22 @@ static seL4_CPtr new_tcb(void)
 }
 
 /* Thread n (0 .. N_STACKS - 1) of the case using region: a new TCB with the root CNode and
- * VSpace, its own IPC buffer at page n of the region, stack n, priority CHILD_PRIO; not
- * started. */
+ * VSpace, its own IPC buffer at page n of the region, stack n with its TLS area (IPC buffer
+ * pointer: its buffer) on top, priority CHILD_PRIO; not started. */
 static child_t child_new(unsigned region, unsigned n)
 {
     child_t c;
     c.frame = map_frame(region, n, &c.buffer);
     c.tcb = new_tcb();
-    c.stack_top = &stacks[n][STACK_WORDS];
+    c.tls = sel4ish_tls_init(&stacks[n][STACK_WORDS], (seL4_IPCBuffer *)c.buffer);
+    c.stack_top = (seL4_Word *)(((seL4_Word)&stacks[n][STACK_WORDS] - sel4ish_tls_size()) & ~0xful);
     CHECK_EQ(seL4_TCB_Configure(c.tcb, 0, ROOT, 0, VSPACE, 0, c.buffer, c.frame), seL4_NoError);
     CHECK_EQ(seL4_TCB_SetPriority(c.tcb, SELF, CHILD_PRIO), seL4_NoError);
     return c;
 }
 
-/* Registers that start fn(a) on c's stack (as just after a call: rsp + 8 16-byte aligned). */
+/* Registers that start fn(a) on c's stack (as just after a call: rsp + 8 16-byte aligned)
+ * with its TLS. */
 static seL4_UserContext start_regs(const child_t *c, void (*fn)(child_args_t *), child_args_t *a)
 {
     seL4_UserContext r = {0};
@@ -246,6 +253,7 @@ static seL4_UserContext start_regs(const child_t *c, void (*fn)(child_args_t *),
     r.rsp = (seL4_Word)c->stack_top - 8;
     r.rflags = RFLAGS_FIXED;
     r.rdi = (seL4_Word)a;
+    r.fs_base = c->tls;
     return r;
 }
 

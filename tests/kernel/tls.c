@@ -1,12 +1,14 @@
-/* LIB: thread-local storage in libsel4ish. Threads of one address space (<sel4ish/thread.h>)
- * each use their own IPC buffer through seL4_GetMR/SetMR and the plain IPC wrappers
- * (__sel4_ipc_buffer is a __thread variable, as in seL4's libsel4), and each has its own copy
- * of every __thread variable, initialised from .tdata. */
+/* LIB: thread-local storage in libsel4ish. Threads of one address space (<sel4ish/thread.h>,
+ * and the tests' own hand-made threads: test_thread.h, fault_helpers.h) each use their own IPC
+ * buffer through seL4_GetMR/SetMR and the plain IPC wrappers (__sel4_ipc_buffer is a __thread
+ * variable, as in seL4's libsel4), and each has its own copy of every __thread variable,
+ * initialised from .tdata. */
 #include <sel4ish/alloc.h>
 #include <sel4ish/thread.h>
 #include <sel4ish/tls.h>
 #include <sel4ish/vspace.h>
 
+#include "fault_helpers.h"
 #include "support.h"
 #include "test.h"
 
@@ -287,3 +289,114 @@ static void tls_variables(void)
 }
 DEFINE_TEST(LIB0015, "__thread variables: each thread its own copy, initialised from .tdata",
             tls_variables);
+
+/* ---- The tests' hand-made threads ---- */
+
+static fh_space_t hand_space = {FH_REGION(4)};
+
+/* What a hand-made thread uses and saw. */
+typedef struct hand_report {
+    seL4_CPtr ep, out, park; /* it receives on ep, answers on out, then waits on park */
+    seL4_CPtr tcb;           /* a TCB to fail an invocation on */
+    seL4_IPCBuffer *seen;    /* seL4_GetIPCBuffer() in the thread */
+    seL4_Word tp, tp_word;   /* sel4ish_tls_base() and the word there */
+    seL4_Word counter_start;
+    seL4_Error err;              /* the failed invocation's error */
+    seL4_Word err_min, err_max;  /* and its details */
+    seL4_Word length, bad_words; /* the message it received */
+} hand_report_t;
+
+#define HAND_WORDS 6 /* MR4 and MR5 go through the IPC buffer */
+
+/* A thread started by test_thread_start or fh_thread_run: everything below touches its IPC
+ * buffer through its TLS. */
+static void hand_thread(seL4_Word arg)
+{
+    hand_report_t *r = (hand_report_t *)arg;
+    r->seen = seL4_GetIPCBuffer();
+    r->tp = sel4ish_tls_base();
+    r->tp_word = *(volatile seL4_Word *)r->tp;
+    r->counter_start = tls_counter;
+    tls_counter += 5;
+    /* A failing invocation: RangeError(1, 20), its details in the thread's own buffer. */
+    seL4_UserContext regs;
+    r->err = seL4_TCB_ReadRegisters(r->tcb, 0, 0, 0, &regs);
+    seL4_ErrorDetail_t d = seL4_GetErrorDetail();
+    r->err_min = d.min;
+    r->err_max = d.max;
+    seL4_MessageInfo_t info = seL4_Recv(r->ep, seL4_Null);
+    r->length = seL4_MessageInfo_get_length(info);
+    r->bad_words = tls_mrs_differ(0x4a4d0000, HAND_WORDS) + (tls_counter != 0x7e57c0de + 5);
+    tls_set_mrs(0x4a4e0000, HAND_WORDS);
+    seL4_Send(r->out, seL4_MessageInfo_new(0, 0, 0, HAND_WORDS));
+    for (;;) {
+        seL4_Wait(r->park, seL4_Null);
+    }
+}
+
+/* Runs hand_thread's exchange with a thread started (below the test's priority) on r. */
+static void hand_exchange(hand_report_t *r, seL4_IPCBuffer *expected_buffer)
+{
+    seL4_IPCBuffer *mine = seL4_GetIPCBuffer();
+    tls_set_mrs(0x4a4d0000, seL4_MsgMaxLength);
+    seL4_Send(r->ep, seL4_MessageInfo_new(0, 0, 0, HAND_WORDS)); /* it runs until it receives */
+    /* Its failed invocation and receive did not touch the test's buffer. */
+    CHECK_EQ(tls_mrs_differ(0x4a4d0000, seL4_MsgMaxLength), 0);
+    seL4_MessageInfo_t info = seL4_Recv(r->out, seL4_Null);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), HAND_WORDS);
+    CHECK_EQ(tls_mrs_differ(0x4a4e0000, HAND_WORDS), 0);
+    CHECK(seL4_GetIPCBuffer() == mine);
+    CHECK(r->seen == expected_buffer);
+    CHECK(r->seen != mine);
+    CHECK(r->tp != 0);
+    CHECK_EQ(r->tp_word, r->tp);
+    CHECK_EQ(r->counter_start, 0x7e57c0de);
+    CHECK_EQ(r->err, seL4_RangeError);
+    CHECK_EQ(r->err_min, 1);
+    CHECK_EQ(r->err_max, 20);
+    CHECK_EQ(r->length, HAND_WORDS);
+    CHECK_EQ(r->bad_words, 0);
+}
+
+static hand_report_t *hand_report(void)
+{
+    static hand_report_t r;
+    r = (hand_report_t){0};
+    r.ep = test_object(seL4_EndpointObject, 0);
+    r.out = test_object(seL4_EndpointObject, 0);
+    r.park = test_object(seL4_NotificationObject, 0);
+    r.tcb = test_object(seL4_TCBObject, 0);
+    return &r;
+}
+
+static void tls_hand_made_threads(void)
+{
+    tls_counter = 0x1234; /* the test's own copy: not what the threads start with */
+    /* test_thread.h */
+    static uint8_t stack[8192] __attribute__((aligned(16)));
+    hand_report_t *r = hand_report();
+    test_thread_t t = {0};
+    if (test_thread_start(&t, hand_thread, (seL4_Word)r, stack + sizeof(stack), TEST_THREAD_PRIO)) {
+        seL4_UserContext regs;
+        CHECK_EQ(seL4_TCB_ReadRegisters(t.tcb, 0, 0, 20, &regs), seL4_NoError);
+        CHECK_EQ(regs.fs_base, t.tls);
+        CHECK(t.tls > (seL4_Word)stack && t.tls < (seL4_Word)stack + sizeof(stack));
+        hand_exchange(r, (seL4_IPCBuffer *)TEST_THREAD_IPC_BASE);
+        CHECK_EQ(r->tp, t.tls);
+    }
+    test_thread_destroy(&t);
+    /* fault_helpers.h (and the IPC tests' thread actors, made the same way) */
+    r = hand_report();
+    fh_thread_t f = {0};
+    if (fh_thread_run(&f, &hand_space, 0, TEST_THREAD_PRIO, hand_thread, (seL4_Word)r)) {
+        hand_exchange(r, (seL4_IPCBuffer *)f.ipc);
+        CHECK_EQ(r->tp, f.tls);
+        CHECK(f.tls > f.stack_top && f.tls < f.stack_top + sel4ish_tls_size());
+    }
+    fh_thread_destroy(&f);
+    CHECK_EQ(tls_counter, 0x1234);
+}
+DEFINE_TEST(LIB0016,
+            "hand-made test threads (test_thread.h, fault_helpers.h) have TLS: Recv, GetMR, "
+            "error details in their own IPC buffer",
+            tls_hand_made_threads);
