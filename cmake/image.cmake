@@ -8,7 +8,7 @@ if(NOT GRUB_MKRESCUE)
     message(WARNING "grub-mkrescue not found: no ISO images (run tools/setup.sh)")
 else()
     sel4ish_iso(sel4ish roottask)
-    sel4ish_iso(testsuite testsuite)
+    sel4ish_iso(bootsuite bootsuite)
 endif()
 
 set(RUN_PVH ${Python3_EXECUTABLE} ${SEL4ISH_RUNNER} --kernel $<TARGET_FILE:kernel>)
@@ -26,14 +26,15 @@ add_custom_target(run-gdb
     COMMAND ${RUN_PVH} --module $<TARGET_FILE:roottask> --gdb
     DEPENDS kernel roottask USES_TERMINAL VERBATIM)
 
-# The QEMU suite through both boot paths, and the default image's greeting.
+# The QEMU suite through PVH, its boot-path cases through GRUB (roottask/CMakeLists.txt), and
+# the default image's greeting through both.
 add_test(NAME qemu.pvh COMMAND ${RUN_PVH} --module $<TARGET_FILE:testsuite> --mode test
     --quiet --timeout ${SEL4ISH_QEMU_TIMEOUT} --log ${CMAKE_BINARY_DIR}/qemu-pvh.log)
 add_test(NAME qemu.run-pvh COMMAND ${RUN_PVH} --module $<TARGET_FILE:roottask>
     --expect ${GREETING} --quiet --timeout ${SEL4ISH_QEMU_TIMEOUT})
 if(GRUB_MKRESCUE)
     add_test(NAME qemu.grub COMMAND ${Python3_EXECUTABLE} ${SEL4ISH_RUNNER}
-        --iso ${CMAKE_BINARY_DIR}/testsuite.iso --mode test --quiet
+        --iso ${CMAKE_BINARY_DIR}/bootsuite.iso --mode test --quiet
         --timeout ${SEL4ISH_QEMU_TIMEOUT} --log ${CMAKE_BINARY_DIR}/qemu-grub.log)
     add_test(NAME qemu.run-grub COMMAND ${Python3_EXECUTABLE} ${SEL4ISH_RUNNER}
         --iso ${CMAKE_BINARY_DIR}/sel4ish.iso --expect ${GREETING} --quiet
