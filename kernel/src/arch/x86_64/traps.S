@@ -196,6 +196,7 @@ trap_vector_table:
  * current TCB's context (TSS.rsp0 points at its top); from the kernel it is the kernel stack.
  */
 trap_common:
+    cld /* user level may leave DF set; the kernel's C code assumes it clear */
     testb $3, 24(%rsp)
     jz trap_from_kernel
     swapgs
