@@ -15,5 +15,11 @@ NORETURN void c_fastpath_call(word_t cptr, word_t info);
 /* Entered from syscall_entry for seL4_ReplyRecv (rdi = receive cptr, rsi = reply info). */
 NORETURN void c_fastpath_reply_recv(word_t cptr, word_t info);
 
+#ifdef CONFIG_DEBUG
+/* Debug kernels: Call and ReplyRecv system calls the fastpath completed since boot (reported by
+ * seL4_DebugFastpathCount, so tests can tell which path an IPC took). */
+extern word_t ks_fastpath_count;
+#endif
+
 /* The general system call path (syscall.c). */
 NORETURN void c_handle_syscall(void);

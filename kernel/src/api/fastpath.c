@@ -15,6 +15,13 @@
 #include <object/endpoint.h>
 #include <object/notification.h>
 
+#ifdef CONFIG_DEBUG
+word_t ks_fastpath_count;
+#define FASTPATH_COUNT() (ks_fastpath_count++)
+#else
+#define FASTPATH_COUNT() ((void)0)
+#endif
+
 /* The message info the partner receives: label and length; no capabilities. */
 #define FASTPATH_INFO_MASK (~(MASK(5) << 7))
 
@@ -83,6 +90,7 @@ NORETURN void c_fastpath_call(word_t cptr, word_t info)
     cur->state = THREAD_BLOCKED_ON_REPLY;
     fastpath_copy_mrs(cur, dest, cap_badge(ep_cap), info);
     dest->state = THREAD_RUNNING;
+    FASTPATH_COUNT();
     ks_cur_thread = dest;
     thread_switch_to_user(dest);
 }
@@ -126,6 +134,7 @@ NORETURN void c_fastpath_reply_recv(word_t cptr, word_t info)
     caller_slot->mdb = (mdb_node_t){0, NULL};
     fastpath_copy_mrs(cur, caller, 0, info);
     caller->state = THREAD_RUNNING;
+    FASTPATH_COUNT();
     ks_cur_thread = caller;
     thread_switch_to_user(caller);
 }

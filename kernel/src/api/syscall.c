@@ -257,6 +257,9 @@ static bool syscall_debug(tcb_t *t, sword_t number)
     case SYS_DEBUG_NAME_THREAD:
         syscall_debug_name_thread(t);
         return true;
+    case SYS_DEBUG_FASTPATH_COUNT:
+        t->context.regs[CTX_RDI] = ks_fastpath_count;
+        return true;
     default:
         return false;
     }

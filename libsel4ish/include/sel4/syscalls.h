@@ -293,3 +293,12 @@ static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
     seL4ish_SyscallRegs r = {tcb, 0, {0, 0, 0, 0}};
     seL4ish_Syscall((seL4_Word)seL4_SysDebugNameThread, &r);
 }
+
+/* sel4ish only (debug kernels): how many Call and ReplyRecv system calls the IPC fastpath has
+ * completed since boot. Tests compare it before and after an IPC to tell which path ran. */
+static inline seL4_Word seL4_DebugFastpathCount(void)
+{
+    seL4ish_SyscallRegs r = {0, 0, {0, 0, 0, 0}};
+    seL4ish_Syscall((seL4_Word)seL4_SysDebugFastpathCount, &r);
+    return r.cap_badge;
+}

@@ -14,7 +14,9 @@ KERNEL_SRC = os.path.join(REPO, "kernel", "src")
 SYSCALLS = {"Call": -1, "ReplyRecv": -2, "Send": -3, "NBSend": -4, "Recv": -5, "Reply": -6,
             "Yield": -7, "NBRecv": -8, "DebugPutChar": -9, "DebugDumpScheduler": -10,
             "DebugHalt": -11, "DebugCapIdentify": -12, "DebugSnapshot": -13,
-            "DebugNameThread": -14}
+            "DebugNameThread": -14,
+            # sel4ish's own debug call (not in seL4): far from seL4's numbers.
+            "DebugFastpathCount": -32}
 
 LABELS = """InvalidInvocation UntypedRetype TCBReadRegisters TCBWriteRegisters TCBCopyRegisters
 TCBConfigure TCBSetPriority TCBSetMCPriority TCBSetSchedParams TCBSetIPCBuffer TCBSetSpace
