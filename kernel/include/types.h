@@ -25,4 +25,5 @@ typedef uintptr_t pptr_t; /* a kernel virtual address (kernel pointer as a numbe
 #define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 #define UNUSED           __attribute__((unused))
 #define NORETURN         __attribute__((noreturn))
+#define ALWAYS_INLINE    __attribute__((always_inline)) inline
 #define PACKED           __attribute__((packed))

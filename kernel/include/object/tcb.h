@@ -158,9 +158,6 @@ void thread_write_register(tcb_t *t, unsigned reg, word_t v);
 /* The thread's IPC buffer as words through the kernel window, or NULL if it has none. */
 word_t *tcb_ipc_buffer_words(tcb_t *t);
 
-/* Tells the exit path that t's TLS bases changed and must be loaded again. */
-void thread_tls_changed(tcb_t *t);
-
 /* Releases what the CPU holds of t (FPU state, loaded TLS) before t's memory is reused. */
 void thread_release_cpu_state(tcb_t *t);
 
@@ -170,6 +167,10 @@ NORETURN void thread_return_to_user(void);
 /* Leaves the kernel into t (the current thread, RUNNING): loads its address space, entry
  * stack, TLS bases and FPU state, then its registers. */
 NORETURN void thread_switch_to_user(tcb_t *t);
+
+/* thread_switch_to_user for a caller that has already found t's address space: pml4 and asid
+ * are what asid_thread_vspace(t) gives (the IPC fastpath computes them while checking). */
+NORETURN void thread_switch_to_user_in(tcb_t *t, paddr_t pml4, u16 asid);
 
 /* Message register i (0-based) of t: MR0..3 in registers, the rest in buf (NULL: none). */
 word_t thread_get_mr(tcb_t *t, const word_t *buf, unsigned i);

@@ -7,7 +7,6 @@
 #include <api/fastpath.h>
 #include <arch/x86_64/machine/context.h>
 #include <arch/x86_64/object/asid.h>
-#include <arch/x86_64/object/vspace.h>
 #include <kernel/cspace.h>
 #include <kernel/ipc.h>
 #include <kernel/sched.h>
@@ -26,25 +25,65 @@ word_t ks_fastpath_count;
 #define FASTPATH_INFO_MASK (~(MASK(5) << 7))
 
 /* The info word qualifies: no extra capabilities and at most the four register words. */
-static inline bool fastpath_info_ok(word_t info)
+static ALWAYS_INLINE bool fastpath_info_ok(word_t info)
 {
     return MSGINFO_EXTRA_CAPS(info) == 0 && MSGINFO_LENGTH(info) <= 4;
 }
 
+/*
+ * The slot that cptr names in t's CSpace (all 64 bits resolved, as for an invocation). The
+ * common CSpace, one CNode whose guard and radix take all 64 bits, is resolved inline; any
+ * other shape goes through the general walk. NULL wherever the lookup fails; the general path
+ * then reports the failure.
+ */
+static ALWAYS_INLINE cte_t *fastpath_lookup(tcb_t *t, word_t cptr)
+{
+    cap_t root = t->slots[TCB_CTABLE].cap;
+    word_t radix = cap_cnode_radix(root), guard_size = cap_cnode_guard_size(root);
+    if (cap_type(root) == CAP_TYPE_CNODE && radix + guard_size == 64 && radix != 0 && radix != 64) {
+        if ((cptr >> radix) != cap_cnode_guard(root)) {
+            return NULL;
+        }
+        return (cte_t *)paddr_to_kptr(cap_paddr(root)) + (cptr & MASK(radix));
+    }
+    return cspace_lookup_slot(t, cptr).slot;
+}
+
 /* The endpoint capability cptr names in t's CSpace, if it has all of need_rights; else the
  * null capability (the general path then reports what is wrong). */
-static inline cap_t fastpath_endpoint_cap(tcb_t *t, word_t cptr, unsigned need_rights)
+static ALWAYS_INLINE cap_t fastpath_endpoint_cap(tcb_t *t, word_t cptr, unsigned need_rights)
 {
-    lookup_result_t lu = cspace_lookup_slot(t, cptr);
-    if (!lu.slot || cap_type(lu.slot->cap) != CAP_TYPE_ENDPOINT ||
-        (cap_rights(lu.slot->cap) & need_rights) != need_rights) {
+    const cte_t *slot = fastpath_lookup(t, cptr);
+    if (!slot || cap_type(slot->cap) != CAP_TYPE_ENDPOINT ||
+        (cap_rights(slot->cap) & need_rights) != need_rights) {
         return cap_null();
     }
-    return lu.slot->cap;
+    return slot->cap;
+}
+
+/* True if a direct switch from cur to partner keeps seL4's scheduling rule: a partner of
+ * lower priority than cur must not be outranked by a ready thread. */
+static ALWAYS_INLINE bool fastpath_may_switch(const tcb_t *cur, const tcb_t *partner)
+{
+    return partner->priority >= cur->priority ||
+           sched_highest_ready_prio() <= (int)partner->priority;
+}
+
+/* Takes the queue's head t off it (the fastpath's partner is always the head). */
+static ALWAYS_INLINE void fastpath_dequeue_head(tcb_queue_t *q, tcb_t *t)
+{
+    tcb_t *next = t->ep_next;
+    q->head = next;
+    if (next) {
+        next->ep_prev = NULL;
+    } else {
+        q->tail = NULL;
+    }
+    t->ep_next = NULL;
 }
 
 /* Copies the message words of info from src's registers to dest's, with the badge and info. */
-static inline void fastpath_copy_mrs(tcb_t *src, tcb_t *dest, word_t badge, word_t info)
+static ALWAYS_INLINE void fastpath_copy_mrs(tcb_t *src, tcb_t *dest, word_t badge, word_t info)
 {
     word_t *s = src->context.regs, *d = dest->context.regs;
     d[CTX_R10] = s[CTX_R10];
@@ -62,29 +101,27 @@ NORETURN void c_fastpath_call(word_t cptr, word_t info)
         c_handle_syscall();
     }
     cap_t ep_cap = fastpath_endpoint_cap(cur, cptr, CAP_RIGHT_WRITE);
-    unsigned rights = cap_rights(ep_cap);
-    if (cap_is_null(ep_cap) || !(rights & (CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY))) {
+    if (cap_is_null(ep_cap) || !(cap_rights(ep_cap) & (CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY))) {
         c_handle_syscall();
     }
     endpoint_t *ep = endpoint_from_cap(ep_cap);
     tcb_t *dest = ep->queue.head;
-    if (!dest || dest->state != THREAD_BLOCKED_ON_RECEIVE) {
-        c_handle_syscall();
-    }
-    /* A direct switch: the receiver must not be outranked by a ready thread. */
-    if (dest->priority < cur->priority && sched_highest_ready_prio() > (int)dest->priority) {
+    if (!dest || dest->state != THREAD_BLOCKED_ON_RECEIVE || !fastpath_may_switch(cur, dest)) {
         c_handle_syscall();
     }
     cte_t *master = &cur->slots[TCB_REPLY];
     cte_t *caller_slot = &dest->slots[TCB_CALLER];
+    paddr_t pml4 = asid_vtable_pml4(dest->slots[TCB_VTABLE].cap);
     if (cap_type(master->cap) != CAP_TYPE_REPLY || master->mdb.next ||
-        !cap_is_null(caller_slot->cap) || !asid_thread_vspace_valid(dest)) {
+        !cap_is_null(caller_slot->cap) || !pml4) {
         c_handle_syscall();
     }
 
     /* Everything holds: from here on the call cannot fail. */
-    tcb_ep_remove(&ep->queue, dest);
-    caller_slot->cap = cap_reply_new(kptr_to_paddr(cur), false, dest->blocking_can_grant);
+    fastpath_dequeue_head(&ep->queue, dest);
+    /* cur came from an untyped, so it lies in the kernel window (only the idle thread, never
+     * a caller, is in the kernel image). */
+    caller_slot->cap = cap_reply_new((word_t)cur - PHYSMAP_BASE, false, dest->blocking_can_grant);
     caller_slot->mdb = (mdb_node_t){(word_t)master, NULL};
     master->mdb.next = caller_slot;
     cur->state = THREAD_BLOCKED_ON_REPLY;
@@ -92,7 +129,7 @@ NORETURN void c_fastpath_call(word_t cptr, word_t info)
     dest->state = THREAD_RUNNING;
     FASTPATH_COUNT();
     ks_cur_thread = dest;
-    thread_switch_to_user(dest);
+    thread_switch_to_user_in(dest, pml4, cap_pml4_asid(dest->slots[TCB_VTABLE].cap));
 }
 
 NORETURN void c_fastpath_reply_recv(word_t cptr, word_t info)
@@ -117,9 +154,9 @@ NORETURN void c_fastpath_reply_recv(word_t cptr, word_t info)
         c_handle_syscall();
     }
     tcb_t *caller = paddr_to_kptr(cap_paddr(reply));
+    paddr_t pml4 = asid_vtable_pml4(caller->slots[TCB_VTABLE].cap);
     if (caller->state != THREAD_BLOCKED_ON_REPLY || caller->fault.type != FAULT_NULL ||
-        (caller->priority < cur->priority && sched_highest_ready_prio() > (int)caller->priority) ||
-        caller_slot->mdb.next || !asid_thread_vspace_valid(caller)) {
+        !fastpath_may_switch(cur, caller) || caller_slot->mdb.next || !pml4) {
         c_handle_syscall();
     }
 
@@ -136,5 +173,5 @@ NORETURN void c_fastpath_reply_recv(word_t cptr, word_t info)
     caller->state = THREAD_RUNNING;
     FASTPATH_COUNT();
     ks_cur_thread = caller;
-    thread_switch_to_user(caller);
+    thread_switch_to_user_in(caller, pml4, cap_pml4_asid(caller->slots[TCB_VTABLE].cap));
 }

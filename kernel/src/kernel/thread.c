@@ -6,6 +6,7 @@
 #include <arch/x86_64/machine/cpu_init.h>
 #include <arch/x86_64/machine/fpu.h>
 #include <arch/x86_64/object/asid.h>
+#include <arch/x86_64/object/tlb.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/delete.h>
 #include <kernel/ipc.h>
@@ -18,8 +19,11 @@
 /* Vector recorded when a thread's RIP is where it must resume (no system call to redo). */
 #define VECTOR_NONE 0x200
 
-/* The thread whose TLS bases are loaded in the MSRs, so a switch back needs no reload. */
-static tcb_t *loaded_tls_thread;
+/* The TLS bases the MSRs hold (FS base, and the user GS base that swapgs brings in). The exit
+ * path writes an MSR only when the next thread's value differs: threads of different
+ * processes often share a TLS address. ~0 (non-canonical, never a thread's value) forces the
+ * first load. */
+static word_t loaded_fs_base = ~0ul, loaded_gs_base = ~0ul;
 
 /* Context indices of MR0..MR3 (r10, r8, r9, r15). */
 static const unsigned msg_registers[4] = {CTX_R10, CTX_R8, CTX_R9, CTX_R15};
@@ -176,16 +180,8 @@ bool thread_set_mr(tcb_t *t, word_t *buf, unsigned i, word_t v)
     return true;
 }
 
-void thread_tls_changed(tcb_t *t)
-{
-    if (loaded_tls_thread == t) {
-        loaded_tls_thread = NULL;
-    }
-}
-
 void thread_release_cpu_state(tcb_t *t)
 {
-    thread_tls_changed(t);
     fpu_release(t);
 }
 
@@ -199,13 +195,16 @@ static NORETURN void thread_idle(void)
 }
 
 /* Loads the per-thread parts of the CPU state that the entry code does not save. */
-static void thread_load_tls(tcb_t *t)
+static ALWAYS_INLINE void thread_load_tls(const tcb_t *t)
 {
-    if (loaded_tls_thread != t) {
-        wrmsr(MSR_FS_BASE, t->context.fs_base);
+    if (t->context.fs_base != loaded_fs_base) {
+        loaded_fs_base = t->context.fs_base;
+        wrmsr(MSR_FS_BASE, loaded_fs_base);
+    }
+    if (t->context.gs_base != loaded_gs_base) {
+        loaded_gs_base = t->context.gs_base;
         /* swapgs on the way out makes this the user's %gs base. */
-        wrmsr(MSR_KERNEL_GS_BASE, t->context.gs_base);
-        loaded_tls_thread = t;
+        wrmsr(MSR_KERNEL_GS_BASE, loaded_gs_base);
     }
 }
 
@@ -226,7 +225,14 @@ void thread_switch_to_user(tcb_t *t)
 {
     u16 asid;
     paddr_t root = asid_thread_vspace(t, &asid);
-    vspace_activate(root);
+    thread_switch_to_user_in(t, root, asid);
+}
+
+void thread_switch_to_user_in(tcb_t *t, paddr_t pml4, u16 asid)
+{
+    if (pml4 != tlb_current_pml4()) {
+        tlb_activate(pml4, asid);
+    }
     cpu_set_entry_stack((word_t)&t->context.regs[CTX_N_PUSHED]);
     thread_load_tls(t);
     fpu_switch_to(t);

@@ -93,9 +93,6 @@ static void tcb_write_registers(tcb_t *dest, unsigned first, unsigned n, const w
     for (unsigned i = first; i < first + n; i++) {
         tcb_write_register(dest, i, regs[i]);
     }
-    if (first + n > TCB_FRAME_REGS) {
-        thread_tls_changed(dest);
-    }
 }
 
 /* Replies with the first count registers of t, suspending it first if asked. */
@@ -547,7 +544,6 @@ exception_t tcb_decode_unbind_notification(struct cte *slot, const invocation_t 
 static exception_t tcb_invoke_set_tls_base(tcb_t *t, word_t base)
 {
     tcb_write_register(t, TCB_REG_FS_BASE, base);
-    thread_tls_changed(t);
     return seL4_NoError;
 }
 

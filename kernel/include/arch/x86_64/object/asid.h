@@ -8,6 +8,8 @@
 #pragma once
 
 #include <types.h>
+#include <arch/x86_64/object/vspace.h>
+#include <object/cap.h>
 
 #define ASID_LOW_BITS    9
 #define ASID_POOL_SIZE   (1u << ASID_LOW_BITS)
@@ -22,6 +24,26 @@ typedef struct asid_pool {
 
 _Static_assert(sizeof(asid_pool_t) == 4096, "an ASID pool is one page");
 
+/* Physical address of each ASID pool, 0 where none was made (asid.c; read inline below). */
+extern paddr_t asid_table[];
+
+/* The PML4 a thread's VTABLE capability c lets it run in: the PML4's physical address if c is
+ * a PML4 capability whose ASID still names that PML4, else 0. Inline for the IPC fastpath;
+ * asid_thread_vspace is the general form. */
+static ALWAYS_INLINE paddr_t asid_vtable_pml4(cap_t c)
+{
+    u16 asid = cap_pml4_asid(c);
+    if (cap_type(c) != CAP_TYPE_PML4 || asid == 0) {
+        return 0;
+    }
+    paddr_t pool = asid_table[asid >> ASID_LOW_BITS];
+    if (!pool) {
+        return 0;
+    }
+    paddr_t pml4 = ((const asid_pool_t *)paddr_to_kptr(pool))->pml4[asid & MASK(ASID_LOW_BITS)];
+    return pml4 == cap_paddr(c) ? pml4 : 0;
+}
+
 /* Boot: installs the root task's pool as pool 0 and gives pml4 ASID 1. */
 void asid_boot_init(paddr_t pool, paddr_t pml4);
 
@@ -32,9 +54,6 @@ paddr_t asid_lookup_pml4(u16 asid);
  * and ASID 0 when it holds no PML4 capability with a valid ASID). */
 struct tcb;
 paddr_t asid_thread_vspace(const struct tcb *t, u16 *asid);
-
-/* True if t has a usable VSpace (asid_thread_vspace does not fall back to the kernel's). */
-bool asid_thread_vspace_valid(const struct tcb *t);
 
 /* --- For the ASID control, ASID pool and PML4 code ----------------------------------------- */
 

@@ -10,8 +10,7 @@
 #include <object/cap.h>
 #include <object/tcb.h>
 
-/* Physical address of each pool, 0 where none was made. */
-static paddr_t asid_table[ASID_TABLE_SIZE];
+paddr_t asid_table[ASID_TABLE_SIZE];
 
 static asid_pool_t *asid_pool_ptr(paddr_t pa)
 {
@@ -36,19 +35,13 @@ paddr_t asid_lookup_pml4(u16 asid)
 paddr_t asid_thread_vspace(const struct tcb *t, u16 *asid)
 {
     cap_t c = t->slots[TCB_VTABLE].cap;
-    if (cap_type(c) == CAP_TYPE_PML4 && cap_pml4_asid(c) != 0 &&
-        asid_lookup_pml4(cap_pml4_asid(c)) == cap_paddr(c)) {
+    paddr_t pml4 = asid_vtable_pml4(c);
+    if (pml4) {
         *asid = cap_pml4_asid(c);
-        return cap_paddr(c);
+        return pml4;
     }
     *asid = 0;
     return vspace_kernel_pml4();
-}
-
-bool asid_thread_vspace_valid(const struct tcb *t)
-{
-    u16 asid;
-    return asid_thread_vspace(t, &asid) != vspace_kernel_pml4();
 }
 
 unsigned asid_table_free_index(void)
