@@ -26,6 +26,10 @@ Modes:
         mismatch, panic/exception, timeout, bad QEMU status) counts as one
         extra failure so that line never reads "0 failed" for a failed run.
 
+With --serial2 the second serial port (COM2, which the demo system's serial
+driver owns) shares the console with COM1 through a QEMU mux; --input TEXT
+types TEXT and a newline into it (QEMU's standard input goes to COM2).
+
 With --gdb QEMU starts frozen with its gdb stub listening (-s -S) and the
 runner prints how to attach; there is no timeout unless --timeout is given.
 
@@ -137,6 +141,11 @@ def build_parser():
                    help="fail unless the serial output contains TEXT (repeatable)")
     p.add_argument("--quiet", action="store_true",
                    help="do not echo serial output (its tail is shown on failure)")
+    p.add_argument("--serial2", action="store_true",
+                   help="connect COM2 too: both serial ports share the console (a QEMU "
+                        "mux), and input goes to COM2")
+    p.add_argument("--input", metavar="TEXT",
+                   help="type TEXT and a newline into the console (with --serial2: into COM2)")
 
     q = p.add_argument_group("QEMU")
     q.add_argument("--qemu", metavar="BINARY", default="qemu-system-x86_64",
@@ -207,7 +216,7 @@ def qemu_command(args):
            "-display", "none",
            "-vga", "none",
            "-monitor", "none",
-           "-serial", "stdio",
+           *serial_ports(args),
            "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if args.icount:
@@ -227,6 +236,15 @@ def qemu_command(args):
             cmd += ["-gdb", f"tcp::{args.gdb_port}", "-S"]
     cmd += args.extra
     return cmd
+
+
+def serial_ports(args):
+    """COM1 on stdio; with --serial2 COM1 and COM2 share stdio through a mux,
+    whose input goes to the frontend attached last, COM2."""
+    if not args.serial2:
+        return ["-serial", "stdio"]
+    return ["-chardev", "stdio,id=console,mux=on",
+            "-serial", "chardev:console", "-serial", "chardev:console"]
 
 
 def gdb_hint(args):
@@ -333,13 +351,22 @@ def death_signal_hook():
     return lambda: prctl(pr_set_pdeathsig, int(signal.SIGKILL))
 
 
-def start_qemu(cmd):
+def start_qemu(cmd, text=None):
+    """Start QEMU; with text, QEMU's standard input is a pipe that gets text
+    and then end of file (QEMU reads it when the serial port can take it)."""
     # A new session gives QEMU its own process group so a timeout can kill
     # it together with anything it spawned.
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, bufsize=0,
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL if text is None else subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0,
                             start_new_session=True,
                             preexec_fn=death_signal_hook())
+    if text is not None:
+        try:
+            proc.stdin.write(text.encode())
+            proc.stdin.close()
+        except OSError:
+            pass  # QEMU is gone already; its status tells why
+    return proc
 
 
 def reader_thread(fd, lines):
@@ -383,12 +410,13 @@ def remaining(deadline):
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def run_qemu(cmd, timeout, on_line):
-    """Run QEMU, calling on_line for each serial line; enforce the timeout."""
+def run_qemu(cmd, timeout, on_line, text=None):
+    """Run QEMU, calling on_line for each serial line; enforce the timeout.
+    text (if not None) is QEMU's standard input."""
     result = RunResult()
     start = time.monotonic()
     try:
-        proc = start_qemu(cmd)
+        proc = start_qemu(cmd, text)
     except OSError as e:
         result.start_error = f"cannot start QEMU '{cmd[0]}': {e.strerror or e}"
         return result
@@ -563,7 +591,9 @@ def main(argv=None):
         if args.gdb:
             out.message(gdb_hint(args))
         try:
-            result = run_qemu(cmd, timeout, lambda line: (out.serial(line), obs.feed(line)))
+            text = None if args.input is None else args.input + "\n"
+            result = run_qemu(cmd, timeout, lambda line: (out.serial(line), obs.feed(line)),
+                              text)
         except KeyboardInterrupt:
             out.message("runner: interrupted, QEMU killed")
             if args.mode == "test":

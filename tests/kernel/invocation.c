@@ -76,15 +76,6 @@ DEFINE_TEST(INVOCATION0002, "TCB_SetTLSBase moves %fs; a non-canonical base is s
 static void test_pending_methods(void)
 {
     /* Each stub below names a method the kernel does not implement yet. */
-    CHECK_EQ(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x80, 0x80,
-                                          seL4_CapInitThreadCNode, 4095, 64),
-             seL4_IllegalOperation);
-    CHECK_EQ(seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, seL4_CapInitThreadCNode, 20, 12, 0, 1, 0,
-                                       0, 40),
-             seL4_IllegalOperation);
-    CHECK_EQ(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x60, 0x64,
-                                          seL4_CapInitThreadCNode, 20, 12),
-             seL4_IllegalOperation);
     CHECK_EQ(seL4_DomainSet_Set(seL4_CapDomain, 0, seL4_CapInitThreadTCB), seL4_IllegalOperation);
     CHECK_EQ(seL4_GetErrorDetail().error, seL4_IllegalOperation);
 }

@@ -4,6 +4,7 @@
 Controlled through environment variables:
   FAKE_QEMU_ARGV    write the argv it was given (JSON list, without argv[0]) here
   FAKE_QEMU_PID     write its process id here
+  FAKE_QEMU_STDIN   write what it reads from its standard input here
   FAKE_QEMU_OUTPUT  fixture file whose text is written to stdout ("serial")
   FAKE_QEMU_CRLF    "1" (default): send lines with \\r\\n like a serial port
   FAKE_QEMU_STDERR  text written to stderr (like QEMU's own error messages)
@@ -25,6 +26,9 @@ def main():
     if env.get("FAKE_QEMU_PID"):
         with open(env["FAKE_QEMU_PID"], "w", encoding="utf-8") as f:
             f.write(str(os.getpid()))
+    if env.get("FAKE_QEMU_STDIN"):
+        with open(env["FAKE_QEMU_STDIN"], "wb") as f:
+            f.write(sys.stdin.buffer.read())
     if env.get("FAKE_QEMU_OUTPUT"):
         with open(env["FAKE_QEMU_OUTPUT"], "rb") as f:
             data = f.read()

@@ -38,10 +38,10 @@ class RealQemuTests(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
 
-    def boot(self, ending, text, *args):
+    def boot(self, ending, text, *args, com2=None):
         kernel = os.path.join(self.tmp.name, "kernel.elf")
         with open(kernel, "wb") as f:
-            f.write(mini_pvh.build(ending, text))
+            f.write(mini_pvh.build(ending, text, com2))
         proc = subprocess.run([sys.executable, RUNNER, "--qemu", QEMU, "--kernel", kernel,
                                "--mode", "test", *args],
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -75,6 +75,14 @@ class RealQemuTests(unittest.TestCase):
     def test_triple_fault(self):
         self.assertStatus(4, self.boot("triplefault", "booting\n"))
         self.assertIn("QEMU exited with status 0 without the kernel halting", self.output)
+
+    def test_serial2_shows_both_ports_and_types_into_com2(self):
+        status = self.boot("halt", "on COM1\n", "--mode", "run", "--serial2", "--input", "xy",
+                           com2="on COM2\n")
+        self.assertStatus(0, status)
+        lines = self.output.split("\n")
+        for line in ("on COM1", "on COM2", "got x"):
+            self.assertIn(line, lines)
 
     def test_icount_and_append_accepted(self):
         self.assertStatus(0, self.boot("halt", ALL_PASS, "--icount", "--append", "a=b c"))

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import unittest
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(os.path.dirname(HERE), "run.py")
@@ -323,6 +324,27 @@ class QemuArgvTests(RunnerTestCase):
         self.assertSequence(argv, "-cpu", "Skylake-Server")
         self.assertSequence(argv, "-m", "1G")
         self.assertEqual(["-d", "int,cpu_reset"], argv[-2:])
+
+    def test_serial2(self):
+        argv = self.argv("--serial2")
+        self.assertSequence(argv, "-chardev", "stdio,id=console,mux=on")
+        self.assertSequence(argv, "-serial", "chardev:console", "-serial", "chardev:console")
+        self.assertNotIn("stdio", [a for i, a in enumerate(argv) if argv[i - 1] == "-serial"])
+
+    def qemu_stdin(self, *args):
+        """What QEMU read from its standard input when the runner got args."""
+        stdin = os.path.join(self.dir, "stdin")
+        with mock.patch.dict(os.environ, {"FAKE_QEMU_STDIN": stdin}):
+            self.argv(*args)
+        with open(stdin, "rb") as f:
+            return f.read()
+
+    def test_input_is_typed_then_end_of_file(self):
+        self.assertEqual(b"hello sel4ish\n",
+                         self.qemu_stdin("--serial2", "--input", "hello sel4ish"))
+
+    def test_no_input_is_end_of_file(self):
+        self.assertEqual(b"", self.qemu_stdin())
 
     def test_gdb(self):
         argv = self.argv("--gdb")

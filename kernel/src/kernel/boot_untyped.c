@@ -2,8 +2,10 @@
  * Boot: all memory the kernel did not use becomes untyped capabilities for the root task. Free
  * RAM (what the boot allocator has left) is split into naturally aligned power-of-two blocks;
  * physical address space that no memory-map region describes becomes device untypeds (for
- * memory-mapped devices), except the local APIC and IOAPIC pages the kernel keeps.
+ * memory-mapped devices), except the local APIC and IOAPIC pages the kernel keeps (the
+ * IOAPICs the MADT lists, and 0xfec00000 in any case).
  */
+#include <arch/x86_64/machine/acpi.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/boot.h>
 #include <kernel/boot_alloc.h>
@@ -66,9 +68,15 @@ static u32 boot_device_ranges(const boot_params_t *bp, prange_t *out, u32 max_ou
         map[i + 1] = bp->mem[i];
         map[i + 1].type = MEM_RESERVED;
     }
-    prange_t kept[2] = {{IOAPIC_PAGE, IOAPIC_PAGE + PAGE_SIZE},
-                        {LOCAL_APIC_PAGE, LOCAL_APIC_PAGE + PAGE_SIZE}};
-    return memmap_free_ranges(map, bp->n_mem + 1, kept, 2, PAGE_SIZE, out, max_out);
+    prange_t kept[2 + ACPI_MAX_IOAPICS] = {{IOAPIC_PAGE, IOAPIC_PAGE + PAGE_SIZE},
+                                           {LOCAL_APIC_PAGE, LOCAL_APIC_PAGE + PAGE_SIZE}};
+    u32 n_kept = 2;
+    const acpi_madt_t *madt = acpi_madt(); /* every IOAPIC the kernel drives, wherever it is */
+    for (u32 i = 0; i < madt->n_ioapics; i++) {
+        paddr_t page = ROUND_DOWN(madt->ioapics[i].address, PAGE_BITS);
+        kept[n_kept++] = (prange_t){page, page + PAGE_SIZE};
+    }
+    return memmap_free_ranges(map, bp->n_mem + 1, kept, n_kept, PAGE_SIZE, out, max_out);
 }
 
 word_t boot_create_untypeds(const boot_params_t *bp, cte_t *cnode, cte_t *last, bootinfo_t *bi,

@@ -5,6 +5,7 @@
  */
 #include <gen/errors.h>
 #include <arch/x86_64/object/arch_object.h>
+#include <arch/x86_64/object/ioport.h>
 #include <arch/x86_64/object/vspace.h>
 #include <kernel/delete.h>
 #include <kernel/preempt.h>
@@ -12,6 +13,7 @@
 #include <object/endpoint.h>
 #include <object/notification.h>
 #include <object/cdt.h>
+#include <object/irq.h>
 #include <object/tcb.h>
 
 /* True for the objects that hold capabilities and so need a zombie when finalised. */
@@ -52,7 +54,8 @@ static cap_t container_to_zombie(cap_t c)
 /* Undoes what deleting a capability that holds no slots must undo: the last capability to an
  * endpoint or notification restarts the threads waiting on it (and unbinds a notification);
  * paging capabilities are unmapped and ASIDs released. Reply capabilities need nothing (their
- * caller stays blocked, as in seL4). IRQ handlers get their clean-up with interrupts. */
+ * caller stays blocked, as in seL4). The last capability to an I/O port range frees its
+ * ports; the last capability to an IRQ handler unbinds, masks and frees its IRQ. */
 static void cap_finalise_leaf(cap_t c, bool final)
 {
     if (arch_cap_is_paging(c)) {
@@ -63,6 +66,10 @@ static void cap_finalise_leaf(cap_t c, bool final)
         notification_t *n = notification_from_cap(c);
         notification_unbind(n);
         notification_cancel_all(n);
+    } else if (final && cap_type(c) == CAP_TYPE_IO_PORT) {
+        x86_ioport_free_range(c);
+    } else if (final && cap_type(c) == CAP_TYPE_IRQ_HANDLER) {
+        irq_handler_finalise(cap_irq_handler_irq(c));
     }
 }
 

@@ -3,8 +3,9 @@
 
 #include <types.h>
 
-/* The vector of the timer tick, and of spurious interrupts (its low four bits must be 1s). */
-#define APIC_TIMER_VECTOR    0x20
+/* The vector of the timer tick (seL4's int_timer, above the user interrupt vectors 0x30-0x9b:
+ * see machine/interrupt.h), and of spurious interrupts (its low four bits must be 1s). */
+#define APIC_TIMER_VECTOR    0x9d
 #define APIC_SPURIOUS_VECTOR 0xff
 
 /* The scheduler tick period in milliseconds. */

@@ -1,7 +1,9 @@
 /* boot_main: the first C code. Console, CPU tables, loader information, kernel address space. */
 #include <arch/x86_64/layout.h>
+#include <arch/x86_64/machine/acpi.h>
 #include <arch/x86_64/machine/apic.h>
 #include <arch/x86_64/machine/cpu_init.h>
+#include <arch/x86_64/machine/ioapic.h>
 #include <arch/x86_64/machine/pic.h>
 #include <arch/x86_64/machine/serial.h>
 #include <arch/x86_64/object/vspace.h>
@@ -74,8 +76,10 @@ NORETURN void boot_main(u32 magic, u32 info)
     cpu_enable_features();
     cpu_print_features();
     boot_parse_loader(magic, info, &boot_params);
+    acpi_init(boot_params.acpi_rsdp, boot_p2v); /* before the boot window goes away */
     vspace_init_kernel(&boot_params);
     apic_init();
+    ioapic_init();
     boot_print_summary(&boot_params);
     boot_kernel(&boot_params);
 }

@@ -7,6 +7,7 @@
 #include <arch/x86_64/machine/apic.h>
 #include <kernel/ipc.h>
 #include <kernel/sched.h>
+#include <object/irq.h>
 #include <object/tcb.h>
 
 #define VECTOR_PAGE_FAULT 14
@@ -74,9 +75,9 @@ NORETURN void c_handle_kernel_trap(word_t *frame)
     machine_halt(false);
 }
 
-/* An interrupt: the timer tick drives round robin; a spurious interrupt needs nothing; any
- * other vector has no driver yet (IRQ handlers come with the interrupt issue) and is reported
- * once, then acknowledged. */
+/* An interrupt: the timer tick drives round robin; a spurious interrupt needs nothing; a user
+ * IRQ goes to its handler's notification (irq_handle_interrupt); any other vector is not
+ * expected and is reported once. Every interrupt but a spurious one gets its EOI. */
 static void trap_interrupt(word_t vector)
 {
     static u64 reported[256 / 64];
@@ -87,6 +88,11 @@ static void trap_interrupt(word_t vector)
         return;
     }
     if (vector == APIC_SPURIOUS_VECTOR) {
+        return;
+    }
+    if (vector >= IRQ_INT_OFFSET && irq_is_user(vector_to_irq(vector))) {
+        irq_handle_interrupt(vector_to_irq(vector));
+        apic_eoi();
         return;
     }
     if (!(reported[vector / 64] & BIT(vector % 64))) {
