@@ -153,12 +153,16 @@ static void syscall_invoke(tcb_t *t, bool is_call, bool is_blocking)
     }
     inv.cptr = t->context.regs[CTX_RDI];
     inv.slot = lu.slot;
-    current_syscall_error = (syscall_error_t){0};
     invocation_begin_reply(is_call);
     thread_set_state(t, THREAD_RESTART);
-    exception_t err = syscall_cap_is_ipc(lu.slot->cap)
-                          ? syscall_ipc_send(t, lu.slot, is_call, is_blocking)
-                          : object_decode_invocation(lu.slot, &inv);
+    exception_t err;
+    if (syscall_cap_is_ipc(lu.slot->cap)) {
+        err = syscall_ipc_send(t, lu.slot, is_call, is_blocking);
+    } else {
+        /* Only object invocations report error details; IPC never reads them. */
+        current_syscall_error = (syscall_error_t){0};
+        err = object_decode_invocation(lu.slot, &inv);
+    }
     syscall_finish_invocation(t, err, is_call);
 }
 
