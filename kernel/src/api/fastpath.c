@@ -82,14 +82,16 @@ static ALWAYS_INLINE void fastpath_dequeue_head(tcb_queue_t *q, tcb_t *t)
     t->ep_next = NULL;
 }
 
-/* Copies the message words of info from src's registers to dest's, with the badge and info. */
+/* Copies the message words of info (MSGINFO_LENGTH of MR0..MR3) from src's registers to
+ * dest's, with the badge and info. dest's message registers past the length keep their values,
+ * as on the general path. */
 static ALWAYS_INLINE void fastpath_copy_mrs(tcb_t *src, tcb_t *dest, word_t badge, word_t info)
 {
+    static const u8 mr_regs[4] = {CTX_R10, CTX_R8, CTX_R9, CTX_R15};
     word_t *s = src->context.regs, *d = dest->context.regs;
-    d[CTX_R10] = s[CTX_R10];
-    d[CTX_R8] = s[CTX_R8];
-    d[CTX_R9] = s[CTX_R9];
-    d[CTX_R15] = s[CTX_R15];
+    for (word_t i = 0; i < MSGINFO_LENGTH(info); i++) {
+        d[mr_regs[i]] = s[mr_regs[i]];
+    }
     d[CTX_RDI] = badge;
     d[CTX_RSI] = info & FASTPATH_INFO_MASK;
 }
